@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every Swift target is compiled in the Swift 6 language mode with strict concurrency,
+/// and with the upcoming features that keep dependencies and existentials explicit.
+let strictness: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "swiftbeat",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "swiftbeat", targets: ["swiftbeat"]),
+        .library(name: "CeleryMessage", targets: ["CeleryMessage"]),
+        .library(name: "Broker", targets: ["Broker"]),
+        .library(name: "RedisClient", targets: ["RedisClient"]),
+        .library(name: "AMQPClient", targets: ["AMQPClient"]),
+        .library(name: "BeatCore", targets: ["BeatCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, from Debian's libhiredis-dev and librabbitmq-dev.
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+
+        // Pure building blocks, no Foundation: the beat must stay small (see README, "Performance").
+        .target(name: "JSON", swiftSettings: strictness),
+        .target(name: "CivilTime", swiftSettings: strictness),
+
+        // Thin owners of the C handles.
+        .target(name: "RedisClient", dependencies: ["CHiredis"], swiftSettings: strictness),
+        .target(name: "AMQPClient", dependencies: ["CRabbitMQ"], swiftSettings: strictness),
+
+        // Celery's protocol v2 and the brokers that carry it.
+        .target(name: "CeleryMessage", dependencies: ["JSON", "CivilTime"], swiftSettings: strictness),
+        .target(
+            name: "Broker",
+            dependencies: ["CeleryMessage", "JSON", "CivilTime", "RedisClient", "AMQPClient", logging],
+            swiftSettings: strictness),
+
+        // The scheduler: a pure core and the runner that drives it against Redis.
+        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime"], swiftSettings: strictness),
+        .target(
+            name: "BeatRunner",
+            dependencies: ["BeatCore", "Broker", "CeleryMessage", "RedisClient", "JSON", "CivilTime", logging],
+            swiftSettings: strictness),
+
+        .executableTarget(
+            name: "swiftbeat",
+            dependencies: [
+                "BeatRunner", "BeatCore", "Broker", "CeleryMessage", "RedisClient", "AMQPClient", "JSON", "CivilTime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
+            ],
+            swiftSettings: strictness),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictness),
+        .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strictness),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strictness),
+        .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], swiftSettings: strictness),
+        .testTarget(
+            name: "CeleryMessageTests", dependencies: ["CeleryMessage", "JSON", "TestSupport"],
+            swiftSettings: strictness),
+        .testTarget(
+            name: "BrokerTests", dependencies: ["Broker", "CeleryMessage", "RedisClient", "AMQPClient", "TestSupport"],
+            swiftSettings: strictness),
+        .testTarget(
+            name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "TestSupport"],
+            swiftSettings: strictness),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["RedisClient", "JSON", "TestSupport"],
+            swiftSettings: strictness),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictness),
+
+        // Test-only: starting real servers, Python workers and the swiftbeat binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictness),
+    ]
+)

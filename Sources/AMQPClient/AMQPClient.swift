@@ -1,0 +1,1 @@
+// The AMQPClient module; see README.md for its place in swiftbeat.

@@ -1,0 +1,1 @@
+// The BeatCore module; see README.md for its place in swiftbeat.

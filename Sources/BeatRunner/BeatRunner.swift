@@ -1,0 +1,1 @@
+// The BeatRunner module; see README.md for its place in swiftbeat.

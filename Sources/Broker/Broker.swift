@@ -1,0 +1,1 @@
+// The Broker module; see README.md for its place in swiftbeat.

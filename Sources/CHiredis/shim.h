@@ -1,0 +1,4 @@
+#ifndef SWIFTBEAT_CHIREDIS_SHIM_H
+#define SWIFTBEAT_CHIREDIS_SHIM_H
+#include <hiredis/hiredis.h>
+#endif

@@ -1,0 +1,1 @@
+// The CeleryMessage module; see README.md for its place in swiftbeat.

@@ -1,0 +1,1 @@
+// The CivilTime module; see README.md for its place in swiftbeat.

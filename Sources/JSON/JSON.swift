@@ -1,0 +1,1 @@
+// The JSON module; see README.md for its place in swiftbeat.

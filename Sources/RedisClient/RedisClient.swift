@@ -1,0 +1,1 @@
+// The RedisClient module; see README.md for its place in swiftbeat.

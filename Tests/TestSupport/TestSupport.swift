@@ -1,0 +1,1 @@
+// Test-only helpers: real servers, Python workers, the swiftbeat binary.
