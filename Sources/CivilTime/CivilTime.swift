@@ -1,1 +1,0 @@
-// The CivilTime module; see README.md for its place in swiftbeat.
