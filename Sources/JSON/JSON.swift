@@ -1,1 +1,0 @@
-// The JSON module; see README.md for its place in swiftbeat.

@@ -1,0 +1,344 @@
+/// Why a text is not JSON, and where.
+public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Byte offset of the problem in the input.
+    public var offset: Int
+    public var reason: String
+
+    public init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
+
+    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+}
+
+/// A top-level JSON object with the byte range of each member's value in the source text,
+/// so that a few members can be replaced in place while every other byte stays as it was.
+public struct JSONObjectLayout: Sendable {
+    public struct Member: Sendable {
+        public var key: String
+        public var value: JSONValue
+        public var valueRange: Range<Int>
+    }
+
+    public var members: [Member]
+    /// Offset of the closing `}`: where new members are inserted.
+    public var closingBrace: Int
+
+    public var object: JSONObject {
+        JSONObject(members: members.map { JSONObject.Member(key: $0.key, value: $0.value) })
+    }
+
+    public func member(_ key: String) -> Member? {
+        members.last { $0.key == key }
+    }
+}
+
+/// A strict RFC 8259 parser (what Python's `json.loads` accepts, minus `NaN`/`Infinity`).
+///
+/// It works on raw bytes because entries arrive from Redis as bytes and the beat parses
+/// 100,000 of them at start-up; nesting is capped so hostile data cannot exhaust the stack.
+public enum JSONParser {
+    public static let maximumDepth = 512
+
+    public static func parse(_ text: String) throws(JSONError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSONValue {
+        try read(bytes) { reader throws(JSONError) in try reader.readValue(depth: 0) }
+    }
+
+    /// Parses a document that must be an object, keeping each member value's byte range.
+    public static func parseObjectLayout(_ bytes: [UInt8]) throws(JSONError) -> JSONObjectLayout {
+        try read(bytes) { reader throws(JSONError) in try reader.readObjectLayout() }
+    }
+
+    private static func read<T>(
+        _ bytes: [UInt8], _ body: (inout JSONReader) throws(JSONError) -> T
+    ) throws(JSONError) -> T {
+        let result: Result<T, JSONError> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(buffer)
+            do throws(JSONError) {
+                reader.skipWhitespace()
+                let value = try body(&reader)
+                reader.skipWhitespace()
+                guard reader.index == buffer.count else {
+                    throw reader.error("unexpected text after the JSON value")
+                }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}
+
+/// The cursor behind `JSONParser`; it never outlives the buffer it reads.
+struct JSONReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    func error(_ reason: String) -> JSONError {
+        JSONError(offset: index, reason: reason)
+    }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func readValue(depth: Int) throws(JSONError) -> JSONValue {
+        guard index < bytes.count else { throw error("unexpected end of input, expected a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return .object(try readObject(depth: depth + 1))
+        case UInt8(ascii: "["): return .array(try readArray(depth: depth + 1))
+        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = index
+            try scanNumber()
+            let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            return .number(JSONNumber(validatedLiteral: literal))
+        default:
+            throw error("unexpected character \(describe(bytes[index])), expected a value")
+        }
+    }
+
+    mutating func readObjectLayout() throws(JSONError) -> JSONObjectLayout {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+            throw error("expected an object")
+        }
+        var members: [JSONObjectLayout.Member] = []
+        let closing = try readMembers(depth: 1) { key, value, range in
+            members.append(JSONObjectLayout.Member(key: key, value: value, valueRange: range))
+        }
+        return JSONObjectLayout(members: members, closingBrace: closing)
+    }
+
+    private mutating func readObject(depth: Int) throws(JSONError) -> JSONObject {
+        var members: [JSONObject.Member] = []
+        _ = try readMembers(depth: depth) { key, value, _ in
+            members.append(JSONObject.Member(key: key, value: value))
+        }
+        return JSONObject(members: members)
+    }
+
+    /// Reads `{ "key": value, ... }` and returns the offset of the closing brace.
+    private mutating func readMembers(
+        depth: Int, _ member: (String, JSONValue, Range<Int>) -> Void
+    ) throws(JSONError) -> Int {
+        guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return index - 1
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw error("expected a string key in an object")
+            }
+            let key = try readString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw error("expected ':' after an object key")
+            }
+            index += 1
+            skipWhitespace()
+            let start = index
+            let value = try readValue(depth: depth)
+            member(key, value, start..<index)
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input in an object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return index - 1
+            } else {
+                throw error("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    private mutating func readArray(depth: Int) throws(JSONError) -> [JSONValue] {
+        guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return elements
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try readValue(depth: depth))
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input in an array") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return elements
+            } else {
+                throw error("expected ',' or ']' in an array")
+            }
+        }
+    }
+
+    private mutating func expectWord(_ word: StaticString) throws(JSONError) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count,
+            memcmpEqual(bytes.baseAddress! + index, word.utf8Start, count)
+        else { throw error("invalid literal, expected \(word)") }
+        index += count
+    }
+
+    /// Advances over a number, checking the JSON grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    mutating func scanNumber() throws(JSONError) {
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in a number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            skipDigits()
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit after '.'") }
+            skipDigits()
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in an exponent") }
+            skipDigits()
+        }
+    }
+
+    private mutating func skipDigits() {
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+    }
+
+    mutating func readString() throws(JSONError) -> String {
+        index += 1
+        let start = index
+        // Fast path: no escapes, the bytes are the string.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                guard let string = String(validating: slice, as: UTF8.self) else {
+                    throw JSONError(offset: start, reason: "string is not valid UTF-8")
+                }
+                index += 1
+                return string
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("unescaped control character in a string") }
+            index += 1
+        }
+        var decoded = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let string = String(validating: decoded, as: UTF8.self) else {
+                    throw JSONError(offset: start, reason: "string is not valid UTF-8")
+                }
+                index += 1
+                return string
+            case UInt8(ascii: "\\"):
+                try readEscape(into: &decoded)
+            case 0..<0x20:
+                throw error("unescaped control character in a string")
+            default:
+                decoded.append(byte)
+                index += 1
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func readEscape(into decoded: inout [UInt8]) throws(JSONError) {
+        index += 1
+        guard index < bytes.count else { throw error("unterminated escape") }
+        let escape = bytes[index]
+        index += 1
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
+        case UInt8(ascii: "b"): decoded.append(0x08)
+        case UInt8(ascii: "f"): decoded.append(0x0C)
+        case UInt8(ascii: "n"): decoded.append(0x0A)
+        case UInt8(ascii: "r"): decoded.append(0x0D)
+        case UInt8(ascii: "t"): decoded.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try readHex4()
+            if (0xD800...0xDBFF).contains(scalar), index + 1 < bytes.count,
+                bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+            {
+                let save = index
+                index += 2
+                let low = try readHex4()
+                if (0xDC00...0xDFFF).contains(low) {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    index = save
+                }
+            }
+            // A lone surrogate cannot live in a Swift string; it becomes U+FFFD, as a lenient decoder would.
+            let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+            decoded.append(contentsOf: String(unicode).utf8)
+        default:
+            throw JSONError(offset: index - 1, reason: "invalid escape \\\(describe(escape))")
+        }
+    }
+
+    private mutating func readHex4() throws(JSONError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("expected four hex digits after \\u") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("expected four hex digits after \\u")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    private func describe(_ byte: UInt8) -> String {
+        (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+    }
+}
+
+private func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    for offset in 0..<count where lhs[offset] != rhs[offset] {
+        return false
+    }
+    return true
+}
