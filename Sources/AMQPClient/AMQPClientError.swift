@@ -73,6 +73,13 @@ public struct AMQPPublishFailure: Sendable, Equatable {
     public let routingKey: String
     public let reason: Reason
 
+    public init(index: Int, exchange: String, routingKey: String, reason: Reason) {
+        self.index = index
+        self.exchange = exchange
+        self.routingKey = routingKey
+        self.reason = reason
+    }
+
     /// Only an unconfirmed message may have reached a queue; publishing it again may duplicate it.
     public var mayHaveBeenQueued: Bool { reason == .unconfirmed }
 

@@ -158,10 +158,9 @@ final class AMQPSession {
         let pool = AMQPPool(pageSize: 1024)
         let outcome: Outcome
         do {
-            var clientProperties = try AMQPFieldTable([
-                .init(key: "product", value: "swiftbeat"),
-                .init(key: "connection_name", value: .string(connectionName)),
-            ]).encoded(in: pool)
+            // librabbitmq adds product, version and capabilities; the name is what operators see.
+            var clientProperties = try AMQPFieldTable([.init(key: "connection_name", value: .string(connectionName))])
+                .encoded(in: pool)
             let vhost = try pool.cString(endpoint.virtualHost)
             let user = try pool.cString(endpoint.user)
             let password = try pool.cString(endpoint.password)

@@ -89,13 +89,19 @@ public struct AMQPTestServer: Sendable {
     /// `rabbitmqctl close_connection` does to a real client). Returns how many it closed.
     @discardableResult
     public func closeConnections(named connectionName: String) throws -> Int {
-        let listing = try rabbitmqctl("-q", "--no-table-headers", "list_connections", "pid", "user_provided_name")
+        // RabbitMQ 3.10's rabbitmqctl has no user_provided_name column; the name is among the
+        // client properties, printed as {"connection_name","NAME"}.
+        let listing = try rabbitmqctl("-q", "--no-table-headers", "list_connections", "pid", "client_properties")
         var closed = 0
         for line in listing.split(separator: "\n") {
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard columns.count >= 2, columns[1] == connectionName else { continue }
+            let columns = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            guard columns.count == 2, columns[1].contains("{\"connection_name\",\"\(connectionName)\"}")
+            else { continue }
             try rabbitmqctl("close_connection", String(columns[0]), "closed by a swiftbeat test")
             closed += 1
+        }
+        guard closed > 0 else {
+            throw AMQPTestServerError("no connection named \(connectionName) among: \(listing)")
         }
         return closed
     }
