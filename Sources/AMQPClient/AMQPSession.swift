@@ -400,16 +400,15 @@ final class AMQPSession {
 
     // MARK: Closing
 
-    /// Closes the channel and the connection politely (each bounded by the operation timeout), so
-    /// the broker does not log an unexpectedly closed connection. Errors are ignored: the state is
-    /// freed in `deinit` either way.
+    /// Closes the connection politely (connection.close also closes its channels), so the broker
+    /// does not log an unexpectedly closed connection. Waits at most 5 s (or the operation timeout,
+    /// if shorter) for close-ok; errors are ignored: the state is freed in `deinit` either way.
     func close() {
         guard !isBroken else { return }
-        if isChannelOpen {
-            readingFrames { _ = amqp_channel_close(state, Self.channel, Int32(AMQP_REPLY_SUCCESS)) }
-            isChannelOpen = false
-        }
+        var wait = timeval(min(operationTimeout, .seconds(5)))
+        amqp_set_rpc_timeout(state, &wait)
         readingFrames { _ = amqp_connection_close(state, Int32(AMQP_REPLY_SUCCESS)) }
+        isChannelOpen = false
         isBroken = true
     }
 

@@ -271,3 +271,47 @@ struct AMQPConnectionTests {
         #expect(connection.isConnected)
     }
 }
+
+@Suite("Heartbeats keep an idle connection and detect a dead one", .enabled(if: AMQPTestServer.isAvailable))
+struct AMQPHeartbeatTests {
+    @Test("With heartbeat=1 an idle connection survives while serviced, and a silent broker is detected")
+    func heartbeats() async throws {
+        let server = try AMQPTestServer.required()
+        let admin = try AMQPTestClient(url: server.url)
+        let queue = AMQPTestServer.uniqueName("heartbeat")
+        defer { admin.deleteQueue(queue) }
+        let proxy = try FreezableProxy(targetPort: try AMQPEndpoint(url: server.url).port)
+        defer { proxy.stop() }
+        let connection = try AMQPConnection(
+            configuration: AMQPConfiguration(url: "amqp://guest:guest@127.0.0.1:\(proxy.port)//?heartbeat=1"))
+        try connection.ensureQueue(queue)
+
+        // Idle for longer than the broker tolerates without heartbeats (two 1 s intervals): serviced
+        // every 100 ms, the connection stays up. (This wait is the behaviour under test.)
+        let idleUntil = ContinuousClock.now + .milliseconds(3500)
+        while ContinuousClock.now < idleUntil {
+            try connection.serviceHeartbeats()
+            try await Task.sleep(for: .milliseconds(100))  // pacing, as an idle beat would
+        }
+        try connection.publish([AMQPOutgoingMessage(routingKey: queue, body: [1])])
+
+        // The broker goes silent without closing TCP: detected within about two intervals.
+        proxy.freeze(true)
+        let frozenAt = ContinuousClock.now
+        var failure: AMQPClientError?
+        while failure == nil && ContinuousClock.now - frozenAt < .seconds(20) {
+            do { try connection.serviceHeartbeats() } catch { failure = error }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let error = try #require(failure)
+        #expect(ContinuousClock.now - frozenAt < .seconds(6))
+        #expect(error.kind == .connectionLost)
+        #expect(error.description.contains("no heartbeat from the broker for 2 s"), "\(error)")
+        #expect(!connection.isConnected)
+
+        // The broker is back: the next publish reconnects.
+        proxy.freeze(false)
+        try connection.publish([AMQPOutgoingMessage(routingKey: queue, body: [2])])
+        #expect(try admin.messageCount(queue) == 2)
+    }
+}

@@ -4,14 +4,14 @@ import Testing
 import TestSupport
 
 /// Publish throughput, compared with scripts/lib/rabbitmq-publish-baseline.c (same broker, 700-byte
-/// persistent messages to a durable queue, confirms collected per batch of 1,000). Runs only when
-/// SWIFTBEAT_AMQP_BENCHMARK=1, and is meant for a release build:
+/// persistent messages to a durable queue, confirms collected per batch of 1,000). It prints the rate
+/// and asserts only that every message arrived (timing assertions would be flaky on a shared
+/// machine). In the normal suite it runs 3 batches; for a measurement, 20 in a release build:
 ///
 ///     set -a; eval "$(scripts/rabbitmq env)"; set +a
-///     SWIFTBEAT_AMQP_BENCHMARK=1 swift test -c release -Xswiftc -enable-testing --filter AMQPPublishBenchmark
-@Suite(
-    "Publish throughput", .serialized,
-    .enabled(if: AMQPTestServer.isAvailable && benchmarkRequested))
+///     SWIFTBEAT_AMQP_BENCHMARK_BATCHES=20 swift test -c release -Xswiftc -enable-testing --filter AMQPPublishBenchmark
+///     cc -O2 -o /tmp/baseline scripts/lib/rabbitmq-publish-baseline.c -lrabbitmq && /tmp/baseline 127.0.0.1 5673 20
+@Suite("Publish throughput", .serialized, .enabled(if: AMQPTestServer.isAvailable))
 struct AMQPPublishBenchmark {
     @Test("1,000-message confirmed batches of 700-byte persistent messages", arguments: [false, true])
     func throughput(celeryHeaders: Bool) throws {
@@ -31,7 +31,7 @@ struct AMQPPublishBenchmark {
                     headers: celeryHeaders ? AMQPConnectionTests.headers(index) : [:]))
         }
         try connection.publish(batch)  // warm-up
-        let batches = 20
+        let batches = benchmarkBatches
         let started = ContinuousClock.now
         for _ in 0..<batches { try connection.publish(batch) }
         let elapsed = ContinuousClock.now - started
@@ -44,4 +44,4 @@ struct AMQPPublishBenchmark {
     }
 }
 
-private let benchmarkRequested = getenv("SWIFTBEAT_AMQP_BENCHMARK").map { String(cString: $0) } == "1"
+private let benchmarkBatches = getenv("SWIFTBEAT_AMQP_BENCHMARK_BATCHES").flatMap { Int(String(cString: $0)) } ?? 3
