@@ -25,7 +25,7 @@
 ///     `required`, because a broker always presents a certificate): `none` turns certificate and
 ///     host-name verification off. Default `required`.
 ///   - `ssl_check_hostname=true|false`: host-name verification alone. Default `true`.
-public struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
+public struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The brokers to try, in order.
     public var endpoints: [AMQPEndpoint]
     /// Bound on every wait once connected: an RPC (queue declaration, channel open) and the silence
@@ -60,10 +60,12 @@ public struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { redacted }
+    /// Redacted too, so `debugPrint` and test failure messages never show a password.
+    public var debugDescription: String { redacted }
 }
 
-/// One broker of the failover list.
-public struct AMQPEndpoint: Sendable, Equatable, CustomStringConvertible {
+/// One broker of the failover list. `description` and `debugDescription` hide the password.
+public struct AMQPEndpoint: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     public var host: String
     public var port: Int
     public var user: String
@@ -96,6 +98,7 @@ public struct AMQPEndpoint: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { redacted }
+    public var debugDescription: String { redacted }
 
     /// `127.0.0.1:5672`, `[::1]:5672`: how errors name the broker.
     public var hostAndPort: String {

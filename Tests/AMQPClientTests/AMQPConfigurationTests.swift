@@ -116,6 +116,8 @@ struct AMQPConfigurationTests {
         let endpoint = try endpoint(url)
         #expect(endpoint.redacted == expected)
         #expect("\(endpoint)" == expected)
+        #expect(String(reflecting: endpoint) == expected)
+        #expect(String(reflecting: try AMQPConfiguration(url: url)) == expected)
         let reparsed = try self.endpoint(expected)
         #expect(reparsed.virtualHost == endpoint.virtualHost)
         #expect(reparsed.user == endpoint.user)
