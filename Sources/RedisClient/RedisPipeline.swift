@@ -1,0 +1,41 @@
+/// Commands encoded back to back into one buffer, to be written in one go and answered in
+/// order by `RedisConnection.pipeline(_:)`.
+///
+/// One contiguous buffer means one copy into hiredis and as few `write(2)` calls as the
+/// socket allows; a batch of 100,000 `LPUSH` is one round trip instead of 100,000. Reuse a
+/// pipeline across batches with `removeAll()` to keep its capacity.
+public struct RedisPipeline: Sendable, Equatable {
+    /// The RESP encoding of all commands, in order.
+    public private(set) var bytes: [UInt8] = []
+    /// The number of commands, and so of replies `pipeline(_:)` returns.
+    public private(set) var count = 0
+
+    public init() {}
+
+    /// Reserves room for `byteCount` bytes of RESP up front, when the batch size is known.
+    public init(reservingCapacity byteCount: Int) {
+        bytes.reserveCapacity(byteCount)
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    public mutating func append<each Argument: RedisArgument>(_ name: String, _ arguments: repeat each Argument) {
+        RESPEncoding.appendCommand(to: &bytes, name, repeat each arguments)
+        count += 1
+    }
+
+    public mutating func append(_ name: String, arguments: [any RedisArgument]) {
+        RESPEncoding.appendCommand(to: &bytes, name, arguments: arguments)
+        count += 1
+    }
+
+    public mutating func append(_ command: RedisCommand) {
+        bytes.append(contentsOf: command.bytes)
+        count += 1
+    }
+
+    public mutating func removeAll(keepingCapacity: Bool = true) {
+        bytes.removeAll(keepingCapacity: keepingCapacity)
+        count = 0
+    }
+}
