@@ -34,20 +34,28 @@ final class HiredisContext {
         try check(redisConnectionFailed: redisSetTimeout(context, timeout) != REDIS_OK)
     }
 
-    /// Queues already formatted RESP in hiredis' output buffer (one copy, no parsing).
-    func append(_ bytes: [UInt8]) throws(HiredisFailure) {
-        let status = bytes.withUnsafeBytes { buffer in
-            redisAppendFormattedCommand(context, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
-        }
-        try check(redisConnectionFailed: status != REDIS_OK)
-    }
+    /// hiredis copies what it is given into its output buffer before writing it; handing
+    /// it a large pipeline in pieces of this size keeps that copy small, instead of
+    /// doubling the memory a 70 MB batch needs.
+    static let writeChunkSize = 1 << 20
 
-    /// Writes the whole output buffer, blocking; each `write(2)` waits at most the timeout.
-    func flush() throws(HiredisFailure) {
-        var done: Int32 = 0
-        repeat {
-            try check(redisConnectionFailed: redisBufferWrite(context, &done) != REDIS_OK)
-        } while done == 0
+    /// Writes already formatted RESP (`redisAppendFormattedCommand` takes any bytes, not
+    /// only whole commands), blocking; each `write(2)` waits at most the timeout.
+    func write(_ bytes: [UInt8]) throws(HiredisFailure) {
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(offset + Self.writeChunkSize, bytes.count)
+            let status = bytes.withUnsafeBytes { buffer in
+                redisAppendFormattedCommand(
+                    context, buffer.baseAddress?.advanced(by: offset).assumingMemoryBound(to: CChar.self), end - offset)
+            }
+            try check(redisConnectionFailed: status != REDIS_OK)
+            var done: Int32 = 0
+            repeat {
+                try check(redisConnectionFailed: redisBufferWrite(context, &done) != REDIS_OK)
+            } while done == 0
+            offset = end
+        }
     }
 
     /// The next reply, reading from the socket (blocking, bounded by the timeout) as needed.

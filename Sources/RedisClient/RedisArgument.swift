@@ -11,36 +11,37 @@ public protocol RedisArgument {
 }
 
 extension String: RedisArgument {
-    public var redisByteCount: Int { utf8.count }
-    public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.append(contentsOf: utf8) }
+    @inlinable public var redisByteCount: Int { utf8.count }
+    @inlinable public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.append(contentsOf: utf8) }
 }
 
 extension Substring: RedisArgument {
-    public var redisByteCount: Int { utf8.count }
-    public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.append(contentsOf: utf8) }
+    @inlinable public var redisByteCount: Int { utf8.count }
+    @inlinable public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.append(contentsOf: utf8) }
 }
 
 extension Array: RedisArgument where Element == UInt8 {
-    public var redisByteCount: Int { count }
-    public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.append(contentsOf: self) }
+    @inlinable public var redisByteCount: Int { count }
+    @inlinable public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.append(contentsOf: self) }
 }
 
 extension ArraySlice: RedisArgument where Element == UInt8 {
-    public var redisByteCount: Int { count }
-    public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.append(contentsOf: self) }
+    @inlinable public var redisByteCount: Int { count }
+    @inlinable public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.append(contentsOf: self) }
 }
 
 /// Integers travel as decimal text, which is what redis parses for counts, TTLs and scores.
 extension Int: RedisArgument {
-    public var redisByteCount: Int { decimalDigitCount(self) }
-    public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.appendDecimal(self) }
+    @inlinable public var redisByteCount: Int { decimalDigitCount(self) }
+    @inlinable public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.appendDecimal(self) }
 }
 
 extension Int64: RedisArgument {
-    public var redisByteCount: Int { decimalDigitCount(Int(self)) }
-    public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.appendDecimal(Int(self)) }
+    @inlinable public var redisByteCount: Int { decimalDigitCount(Int(self)) }
+    @inlinable public func appendRedisBytes(to buffer: inout [UInt8]) { buffer.appendDecimal(Int(self)) }
 }
 
+@inlinable
 func decimalDigitCount(_ value: Int) -> Int {
     var remaining = value.magnitude
     var digits = value < 0 ? 2 : 1
@@ -53,6 +54,7 @@ func decimalDigitCount(_ value: Int) -> Int {
 
 extension [UInt8] {
     /// Decimal text without going through `String`, because every RESP header needs one.
+    @inlinable
     mutating func appendDecimal(_ value: Int) {
         if value < 0 { append(UInt8(ascii: "-")) }
         var remaining = value.magnitude

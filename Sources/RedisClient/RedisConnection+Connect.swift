@@ -38,8 +38,7 @@ extension RedisConnection {
         if !handshake.isEmpty {
             let replies: [RedisReply]
             do {
-                try context.append(handshake.bytes)
-                try context.flush()
+                try context.write(handshake.bytes)
                 replies = [try context.readReply()] + (handshake.count > 1 ? [try context.readReply()] : [])
             } catch {
                 // The caller's commands were not sent, so they cannot have run.

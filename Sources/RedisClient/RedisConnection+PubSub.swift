@@ -16,8 +16,7 @@ extension RedisConnection {
         if !patterns.isEmpty { commands.append("PSUBSCRIBE", arguments: patterns) }
         let context = try usableContext()
         do {
-            try context.append(commands.bytes)
-            try context.flush()
+            try context.write(commands.bytes)
         } catch {
             throw dropContext(after: error, during: .subscribe)
         }

@@ -73,8 +73,7 @@ public final class RedisConnection {
         var replies: [RedisReply] = []
         replies.reserveCapacity(replyCount)
         do {
-            try context.append(bytes)
-            try context.flush()
+            try context.write(bytes)
             while replies.count < replyCount { replies.append(try context.readReply()) }
         } catch {
             throw dropContext(after: error, during: operation, repliesRead: replies.count, of: replyCount)

@@ -6,36 +6,43 @@
 /// pipeline across batches with `removeAll()` to keep its capacity.
 public struct RedisPipeline: Sendable, Equatable {
     /// The RESP encoding of all commands, in order.
-    public private(set) var bytes: [UInt8] = []
+    public var bytes: [UInt8] { encoded }
     /// The number of commands, and so of replies `pipeline(_:)` returns.
-    public private(set) var count = 0
+    public var count: Int { commandCount }
+
+    // Stored under other names so that the `@inlinable` appends can write them while
+    // callers can only read `bytes` and `count`.
+    @usableFromInline var encoded: [UInt8] = []
+    @usableFromInline var commandCount = 0
 
     public init() {}
 
     /// Reserves room for `byteCount` bytes of RESP up front, when the batch size is known.
     public init(reservingCapacity byteCount: Int) {
-        bytes.reserveCapacity(byteCount)
+        encoded.reserveCapacity(byteCount)
     }
 
     public var isEmpty: Bool { count == 0 }
 
+    @inlinable
     public mutating func append<each Argument: RedisArgument>(_ name: String, _ arguments: repeat each Argument) {
-        RESPEncoding.appendCommand(to: &bytes, name, repeat each arguments)
-        count += 1
+        RESPEncoding.appendCommand(to: &encoded, name, repeat each arguments)
+        commandCount += 1
     }
 
+    @inlinable
     public mutating func append(_ name: String, arguments: [any RedisArgument]) {
-        RESPEncoding.appendCommand(to: &bytes, name, arguments: arguments)
-        count += 1
+        RESPEncoding.appendCommand(to: &encoded, name, arguments: arguments)
+        commandCount += 1
     }
 
     public mutating func append(_ command: RedisCommand) {
-        bytes.append(contentsOf: command.bytes)
-        count += 1
+        encoded.append(contentsOf: command.bytes)
+        commandCount += 1
     }
 
     public mutating func removeAll(keepingCapacity: Bool = true) {
-        bytes.removeAll(keepingCapacity: keepingCapacity)
-        count = 0
+        encoded.removeAll(keepingCapacity: keepingCapacity)
+        commandCount = 0
     }
 }
