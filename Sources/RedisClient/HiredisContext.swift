@@ -22,7 +22,7 @@ final class HiredisContext {
         // hiredis returns NULL only when it cannot allocate the context.
         guard let opened else { throw HiredisFailure(code: REDIS_ERR_OOM, errno: ENOMEM, message: "out of memory") }
         context = opened
-        try check(redisConnectionFailed: opened.pointee.err != 0)
+        try throwIfFailed(opened.pointee.err != 0)
     }
 
     deinit { redisFree(context) }
@@ -31,7 +31,7 @@ final class HiredisContext {
 
     /// Sets SO_RCVTIMEO and SO_SNDTIMEO: every later blocking read or write waits at most this long.
     func setTimeout(_ timeout: timeval) throws(HiredisFailure) {
-        try check(redisConnectionFailed: redisSetTimeout(context, timeout) != REDIS_OK)
+        try throwIfFailed(redisSetTimeout(context, timeout) != REDIS_OK)
     }
 
     /// hiredis copies what it is given into its output buffer before writing it; handing
@@ -49,10 +49,10 @@ final class HiredisContext {
                 redisAppendFormattedCommand(
                     context, buffer.baseAddress?.advanced(by: offset).assumingMemoryBound(to: CChar.self), end - offset)
             }
-            try check(redisConnectionFailed: status != REDIS_OK)
+            try throwIfFailed(status != REDIS_OK)
             var done: Int32 = 0
             repeat {
-                try check(redisConnectionFailed: redisBufferWrite(context, &done) != REDIS_OK)
+                try throwIfFailed(redisBufferWrite(context, &done) != REDIS_OK)
             } while done == 0
             offset = end
         }
@@ -61,7 +61,7 @@ final class HiredisContext {
     /// The next reply, reading from the socket (blocking, bounded by the timeout) as needed.
     func readReply() throws(HiredisFailure) -> RedisReply {
         var reply: UnsafeMutableRawPointer?
-        try check(redisConnectionFailed: redisGetReply(context, &reply) != REDIS_OK)
+        try throwIfFailed(redisGetReply(context, &reply) != REDIS_OK)
         guard let reply else {
             throw HiredisFailure(code: REDIS_ERR_OTHER, errno: 0, message: "hiredis returned no reply")
         }
@@ -71,14 +71,14 @@ final class HiredisContext {
     /// The next reply already received and buffered, without touching the socket.
     func bufferedReply() throws(HiredisFailure) -> RedisReply? {
         var reply: UnsafeMutableRawPointer?
-        try check(redisConnectionFailed: redisGetReplyFromReader(context, &reply) != REDIS_OK)
+        try throwIfFailed(redisGetReplyFromReader(context, &reply) != REDIS_OK)
         return reply.map(RedisReply.consuming)
     }
 
     /// One `read(2)` of up to 16 KiB into hiredis' reader. Blocks unless `hasInput` said
     /// there is something to read.
     func receive() throws(HiredisFailure) {
-        try check(redisConnectionFailed: redisBufferRead(context) != REDIS_OK)
+        try throwIfFailed(redisBufferRead(context) != REDIS_OK)
     }
 
     /// Whether the socket is readable or closed right now, without blocking.
@@ -98,7 +98,7 @@ final class HiredisContext {
 
     /// Turns a failed hiredis call into a `HiredisFailure`, reading `errno` before anything
     /// else can change it.
-    private func check(redisConnectionFailed failed: Bool) throws(HiredisFailure) {
+    private func throwIfFailed(_ failed: Bool) throws(HiredisFailure) {
         guard failed else { return }
         let savedErrno = errno
         let message = withUnsafeBytes(of: context.pointee.errstr) { bytes in
@@ -122,6 +122,8 @@ struct HiredisFailure: Error {
     var isClosedByPeer: Bool {
         code == REDIS_ERR_EOF || (code == REDIS_ERR_IO && (errno == ECONNRESET || errno == EPIPE))
     }
+
+    var isEndOfStream: Bool { code == REDIS_ERR_EOF }
 
     var isProtocolViolation: Bool { code == REDIS_ERR_PROTOCOL }
 }

@@ -10,7 +10,20 @@ extension RedisConnection {
         let server = "redis \(configuration.endpoint)"
         for (name, timeout) in [("connect", configuration.connectTimeout), ("command", configuration.commandTimeout)]
         where timeout <= .zero {
-            throw RedisClientError(.invalidConfiguration, "the \(name) timeout for \(server) must be positive, not \(timeout)")
+            throw RedisClientError(.invalidConfiguration, "the \(name) timeout for \(server) must be positive, not \(seconds(timeout))")
+        }
+
+        switch configuration.endpoint {
+        case .tcp(_, let port) where !(1...65535).contains(port):
+            throw RedisClientError(.invalidConfiguration, "cannot connect to \(server): port \(port) is outside 1...65535")
+        case .unixSocket(let path) where path.utf8.count >= maximumUnixSocketPathLength:
+            // hiredis would silently cut the path to fit sockaddr_un and connect somewhere else.
+            throw RedisClientError(
+                .invalidConfiguration,
+                "cannot connect to \(server): the socket path is \(path.utf8.count) bytes, "
+                    + "more than the \(maximumUnixSocketPathLength - 1) a unix socket address holds")
+        default:
+            break
         }
 
         let context: HiredisContext
@@ -41,9 +54,17 @@ extension RedisConnection {
                 try context.write(handshake.bytes)
                 replies = [try context.readReply()] + (handshake.count > 1 ? [try context.readReply()] : [])
             } catch {
-                // The caller's commands were not sent, so they cannot have run.
-                let failure = dropContext(after: error, during: .command(configuration.password == nil ? "SELECT" : "AUTH"))
-                throw RedisClientError(failure.kind, failure.description, commandsMayHaveRun: false)
+                // Still part of connecting: the caller's commands were not sent, so they cannot have run.
+                let step = configuration.password == nil ? "SELECT" : "AUTH"
+                let cause =
+                    if error.isTimeout {
+                        "no answer to \(step) within \(seconds(configuration.commandTimeout))"
+                    } else if error.isEndOfStream {
+                        "it closed the connection during \(step)"
+                    } else {
+                        "\(error.message) during \(step)"
+                    }
+                throw RedisClientError(.connectFailed, "cannot connect to \(server): \(cause)")
             }
             if configuration.password != nil, let message = replies[0].errorMessage {
                 let user = configuration.username.map { " for user \"\($0)\"" } ?? ""
@@ -57,6 +78,9 @@ extension RedisConnection {
         return context
     }
 }
+
+/// `sizeof(sockaddr_un.sun_path)`, including the terminating NUL.
+private let maximumUnixSocketPathLength = MemoryLayout.size(ofValue: sockaddr_un().sun_path)
 
 extension timeval {
     /// hiredis and setsockopt take timeouts as timeval. A positive duration below one

@@ -115,8 +115,11 @@ public final class RedisConnection {
                 commandsMayHaveRun: true)
         }
         if failure.isClosedByPeer {
+            // hiredis' own words for an orderly close ("Server closed the connection") would
+            // repeat the sentence; a reset or broken pipe is worth naming.
+            let cause = failure.isEndOfStream ? "" : ": \(failure.message)"
             return RedisClientError(
-                .connectionClosed, "\(server) closed the connection during \(operation) (\(failure.message))\(progress)",
+                .connectionClosed, "\(server) closed the connection during \(operation)\(cause)\(progress)",
                 commandsMayHaveRun: true)
         }
         if failure.isProtocolViolation {

@@ -29,6 +29,21 @@ struct RedisConnectionFailureTests {
         withExtendedLifetime(listener) {}
     }
 
+    @Test("a server that accepts the connection but never answers AUTH fails the connect at the command timeout")
+    func frozenDuringHandshake() throws {
+        try RedisServer.with(RedisServerOptions(password: "pw")) { server in
+            server.suspend()
+            defer { server.resume() }
+            let (error, duration) = elapsed {
+                #expect(throws: RedisClientError.self) { try connect(server, userinfo: ":pw@", commandTimeout: .milliseconds(300)) }
+            }
+            #expect(error?.kind == .connectFailed)
+            #expect(error?.description == "cannot connect to redis 127.0.0.1:\(server.port): no answer to AUTH within 0.3 s")
+            #expect(error?.commandsMayHaveRun == false)
+            #expect(duration < .seconds(3))
+        }
+    }
+
     @Test("a command that outlives the command timeout throws, and the next call reconnects")
     func commandTimeout() throws {
         try RedisServer.with { server in
@@ -85,7 +100,7 @@ struct RedisConnectionFailureTests {
             #expect(error?.kind == .connectionClosed)
             #expect(
                 error?.description
-                    == "redis 127.0.0.1:\(server.port) closed the connection during BLPOP (Server closed the connection)")
+                    == "redis 127.0.0.1:\(server.port) closed the connection during BLPOP")
             #expect(error?.commandsMayHaveRun == true)
 
             #expect(try redis.send("SET", "k", "v").isOK)
@@ -119,6 +134,44 @@ struct RedisConnectionFailureTests {
         }
         try server.restart()
         #expect(try redis.send("INCR", "n") == .integer(1))
+    }
+}
+
+@Suite("RedisConnection refuses what it cannot connect to correctly")
+struct RedisConnectionConfigurationTests {
+    @Test("a port outside 1...65535 or a unix socket path too long for sockaddr_un is refused before connecting")
+    func unusableEndpoints() throws {
+        let badPort = #expect(throws: RedisClientError.self) {
+            try RedisConnection(configuration: RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: 70_000)))
+        }
+        #expect(badPort?.kind == .invalidConfiguration)
+        #expect(badPort?.description == "cannot connect to redis 127.0.0.1:70000: port 70000 is outside 1...65535")
+
+        let path = "/tmp/" + String(repeating: "s", count: 120)
+        let longPath = #expect(throws: RedisClientError.self) {
+            try RedisConnection(configuration: RedisConfiguration(endpoint: .unixSocket(path: path)))
+        }
+        #expect(longPath?.kind == .invalidConfiguration)
+        #expect(longPath?.description.hasSuffix("the socket path is 125 bytes, more than the 107 a unix socket address holds") == true)
+    }
+
+    @Test("a zero timeout is refused: hiredis would read it as wait forever")
+    func zeroTimeout() throws {
+        var configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: 6379))
+        configuration.commandTimeout = .zero
+        let error = #expect(throws: RedisClientError.self) { try RedisConnection(configuration: configuration) }
+        #expect(error?.kind == .invalidConfiguration)
+        #expect(error?.description.hasPrefix("the command timeout for redis 127.0.0.1:6379 must be positive") == true)
+    }
+
+    @Test("connecting ignores SIGPIPE, so a write to a closed socket fails instead of ending the process")
+    func sigpipeIgnored() throws {
+        try RedisServer.with { server in
+            _ = try connect(server)
+            var action = sigaction()
+            #expect(sigaction(SIGPIPE, nil, &action) == 0)
+            #expect(unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self))
+        }
     }
 }
 
