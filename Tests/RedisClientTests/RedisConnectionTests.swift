@@ -1,3 +1,4 @@
+import Glibc
 import RedisClient
 import Testing
 import TestSupport
@@ -122,6 +123,15 @@ struct RedisConnectionTests {
         }
     }
 
+    @Test("an IPv6 URL reaches the server over [::1]", .enabled(if: ipv6LoopbackAvailable()))
+    func ipv6() throws {
+        try RedisServer.with(RedisServerOptions(ipv6Loopback: true)) { server in
+            let redis = try RedisConnection(configuration: RedisConfiguration(url: "redis://[::1]:\(server.port)/4"))
+            #expect(try redis.send("CLIENT", "INFO").string?.contains("laddr=[::1]:\(server.port) ") == true)
+            #expect(try redis.send("CLIENT", "INFO").string?.contains(" db=4 ") == true)
+        }
+    }
+
     @Test("after close(), calls throw instead of reconnecting")
     func closeIsFinal() throws {
         try RedisServer.with { server in
@@ -131,6 +141,21 @@ struct RedisConnectionTests {
             let error = #expect(throws: RedisClientError.self) { try redis.send("PING") }
             #expect(error?.kind == .notConnected)
             #expect(error?.description == "the connection to redis 127.0.0.1:\(server.port) was closed with close()")
+        }
+    }
+}
+
+/// Some containers have no IPv6 loopback; there the IPv6 test is skipped, not failed.
+private func ipv6LoopbackAvailable() -> Bool {
+    let descriptor = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var address = sockaddr_in6()
+    address.sin6_family = sa_family_t(AF_INET6)
+    address.sin6_addr = in6addr_loopback
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
         }
     }
 }

@@ -18,13 +18,19 @@ public struct RedisServerOptions: Sendable {
     public var aclUser: ACLUser?
     /// Also listen on a unix socket in the server's private directory.
     public var unixSocket: Bool
+    /// Also listen on the IPv6 loopback, `[::1]`, on the same port.
+    public var ipv6Loopback: Bool
     /// Anything else, e.g. `["--timeout", "1"]`.
     public var extraArguments: [String]
 
-    public init(password: String? = nil, aclUser: ACLUser? = nil, unixSocket: Bool = false, extraArguments: [String] = []) {
+    public init(
+        password: String? = nil, aclUser: ACLUser? = nil, unixSocket: Bool = false, ipv6Loopback: Bool = false,
+        extraArguments: [String] = []
+    ) {
         self.password = password
         self.aclUser = aclUser
         self.unixSocket = unixSocket
+        self.ipv6Loopback = ipv6Loopback
         self.extraArguments = extraArguments
     }
 }
@@ -145,9 +151,10 @@ public final class RedisServer: @unchecked Sendable {
         defer { lock.unlock() }
         precondition(processID == nil, "launch() while the server is running")
         var arguments = [
-            try Self.executable(), "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            try Self.executable(), "--port", String(port), "--save", "", "--appendonly", "no",
             "--dir", directory, "--daemonize", "no", "--logfile", "",
         ]
+        arguments += ["--bind", "127.0.0.1"] + (options.ipv6Loopback ? ["::1"] : [])
         if let path = unixSocketPath { arguments += ["--unixsocket", path, "--unixsocketperm", "700"] }
         if let password = options.password { arguments += ["--requirepass", password] }
         if let user = options.aclUser { arguments += ["--user", user.name, "on", ">" + user.password, "~*", "&*", "+@all"] }
