@@ -43,6 +43,10 @@ public final class RedisConnection {
     /// Whether the connection holds an open socket (false after a failure or `close()`).
     public var isConnected: Bool { context != nil }
 
+    /// The socket, for `poll(2)` or an event loop; readable means `readAvailableReplies()`
+    /// has something to do. Nil while disconnected. It changes after a reconnect.
+    public var fileDescriptor: Int32? { context?.fileDescriptor }
+
     /// Sends one command and returns its reply; a redis error reply is returned, not thrown.
     public func send(_ command: RedisCommand) throws(RedisClientError) -> RedisReply {
         try exchange(command.bytes, replyCount: 1, operation: .command(command.name))[0]
@@ -88,9 +92,7 @@ public final class RedisConnection {
     /// of a redis restart, or of redis' idle `timeout`, from a failed call into a reconnect,
     /// and it is safe: nothing of the coming call has been written yet.
     func usableContext() throws(RedisClientError) -> HiredisContext {
-        if isClosed {
-            throw RedisClientError(.notConnected, "the connection to redis \(configuration.endpoint) was closed with close()")
-        }
+        if isClosed { throw closedError }
         if let context, isSubscribed || !context.hasInput { return context }
         context = nil
         isSubscribed = false
@@ -133,9 +135,20 @@ public final class RedisConnection {
 
     func markSubscribed() { isSubscribed = true }
 
-    /// The open context as it is, without reconnecting: reads must not reconnect, because a
-    /// fresh connection is not subscribed and would wait forever for messages.
-    var connectedContext: HiredisContext? { context }
+    /// The open context as it is, for reads: they must not reconnect, because a fresh
+    /// connection is not subscribed and would wait forever for messages.
+    func currentContext() throws(RedisClientError) -> HiredisContext {
+        if let context { return context }
+        if isClosed { throw closedError }
+        throw RedisClientError(
+            .notConnected,
+            "the connection to redis \(configuration.endpoint) is down after an earlier failure; "
+                + "call subscribe again to reconnect")
+    }
+
+    private var closedError: RedisClientError {
+        RedisClientError(.notConnected, "the connection to redis \(configuration.endpoint) was closed with close()")
+    }
 }
 
 /// What a failed call was doing, as error messages name it.
