@@ -81,6 +81,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictness),
 
         // Test-only: starting real servers, Python workers and the swiftbeat binary.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictness),
+        .target(
+            name: "TestSupport", dependencies: ["CeleryMessage", "JSON", "CivilTime"], path: "Tests/TestSupport",
+            swiftSettings: strictness),
     ]
 )

@@ -1,1 +1,110 @@
-// The CeleryMessage module; see README.md for its place in swiftbeat.
+public import CivilTime
+public import JSON
+
+/// One Celery protocol v2 task message, as Celery 5.x's `send_task` builds it.
+///
+/// This is the only place that knows Celery's headers, properties, body and their defaults; the
+/// brokers only choose an envelope. Defaults follow what a Python worker needs
+/// (see research/celery-protocol.md §1): `retries` is the integer 0 because `Task.retry` adds 1
+/// to it; `timelimit` is `[hard, soft]`; `eta`/`expires` are ISO 8601 with an offset or null,
+/// never an empty string, which crashes workers; the body always carries the embed object
+/// because workers call `.get` on it.
+public struct CeleryMessage: Sendable {
+    /// Where a message goes: a queue, or a named exchange with a routing key.
+    public struct Destination: Hashable, Sendable {
+        public var queue: String
+        /// Empty for the default exchange, which routes by queue name (what Celery itself uses).
+        public var exchange: String
+        public var routingKey: String
+
+        /// Celery's rule (`send_task_message` in celery/app/amqp.py): unless both an exchange and a
+        /// routing key are given, a message for a direct queue goes to the default exchange `""`
+        /// with the queue name as routing key, which reaches the queue without any binding.
+        public init(queue: String = "celery", exchange: String? = nil, routingKey: String? = nil) {
+            self.queue = queue
+            if let exchange, !exchange.isEmpty, let routingKey, !routingKey.isEmpty {
+                self.exchange = exchange
+                self.routingKey = routingKey
+            } else {
+                self.exchange = ""
+                self.routingKey = queue
+            }
+        }
+    }
+
+    public var task: String
+    public var id: String
+    public var args: [JSONValue]
+    public var kwargs: JSONObject
+    public var destination: Destination
+    /// Run no earlier than this (Celery's `eta`/`countdown`).
+    public var eta: Instant?
+    /// Discard (revoke) the task if it has not started by then.
+    public var expires: Instant?
+    /// The hard time limit in seconds (`time_limit`), sent first in `timelimit`.
+    public var timeLimit: JSONNumber?
+    public var softTimeLimit: JSONNumber?
+    /// 0-255 on AMQP (effective only on queues with `x-max-priority`); kombu's Redis transport uses 0-9.
+    public var priority: Int
+    /// Headers beyond Celery's own, e.g. `celery_beat_task` and `periodic_task_name`.
+    public var extraHeaders: JSONObject
+    /// `gen<pid>@<host>`, Celery's `anon_nodename()`.
+    public var origin: String
+    public var replyTo: String
+    public var rootID: String
+    public var parentID: String?
+    public var group: String?
+    public var shadow: String?
+    /// Milliseconds until `expires` when the message was built (never negative), sent as the
+    /// per-message `expiration` property as Celery 5.2+ does, so RabbitMQ drops it too.
+    public var expirationMilliseconds: Int64?
+
+    public init(
+        task: String,
+        id: String,
+        args: [JSONValue] = [],
+        kwargs: JSONObject = [:],
+        destination: Destination = Destination(),
+        eta: Instant? = nil,
+        expires: Instant? = nil,
+        timeLimit: JSONNumber? = nil,
+        softTimeLimit: JSONNumber? = nil,
+        priority: Int = 0,
+        extraHeaders: JSONObject = [:],
+        origin: String,
+        replyTo: String,
+        now: Instant
+    ) {
+        self.task = task
+        self.id = id
+        self.args = args
+        self.kwargs = kwargs
+        self.destination = destination
+        self.eta = eta
+        self.expires = expires
+        self.timeLimit = timeLimit
+        self.softTimeLimit = softTimeLimit
+        self.priority = priority
+        self.extraHeaders = extraHeaders
+        self.origin = origin
+        self.replyTo = replyTo
+        self.rootID = id
+        self.parentID = nil
+        self.group = nil
+        self.shadow = nil
+        self.expirationMilliseconds = expires.map { max(0, ($0 - now).value / 1000) }
+    }
+
+    /// The body: `[args, kwargs, embed]`, serialised as kombu's JSON serializer writes it.
+    public var body: [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 128)
+        writer.beginArray()
+        writer.value(.array(args))
+        writer.value(.object(kwargs))
+        writer.rawValue(Self.emptyEmbed)
+        writer.endArray()
+        return writer.bytes
+    }
+
+    private static let emptyEmbed = Array(#"{"callbacks": null, "errbacks": null, "chain": null, "chord": null}"#.utf8)
+}

@@ -1,1 +1,0 @@
-// The Broker module; see README.md for its place in swiftbeat.

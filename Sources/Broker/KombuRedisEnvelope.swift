@@ -1,0 +1,80 @@
+public import CeleryMessage
+public import JSON
+
+/// kombu's Redis transport format: how a message sits in a Redis list.
+///
+/// The worker side (kombu's `virtual.Channel`) requires `properties.delivery_tag` (a fresh UUID:
+/// it keys the worker's `unacked` hash) and `properties.delivery_info` with `exchange` and
+/// `routing_key` (a missing `exchange` kills the worker with KeyError); the body is base64 so
+/// that any bytes survive JSON. `exchange` is always `""` in `delivery_info`, so a restored
+/// message needs no `_kombu.binding.*` lookup (research/celery-protocol.md §3.1, §3.4).
+public struct KombuRedisEnvelope: Sendable {
+    /// kombu's default `priority_steps`; a priority is rounded down to the nearest step.
+    public static let defaultPrioritySteps = [0, 3, 6, 9]
+    /// kombu's `sep` between a queue name and its priority step.
+    public static let prioritySeparator = "\u{06}\u{16}"
+
+    public var prioritySteps: [Int]
+    /// kombu's `global_keyprefix` transport option, prepended to every list key.
+    public var globalKeyPrefix: String
+
+    public init(prioritySteps: [Int] = KombuRedisEnvelope.defaultPrioritySteps, globalKeyPrefix: String = "") {
+        self.prioritySteps = prioritySteps.sorted()
+        self.globalKeyPrefix = globalKeyPrefix
+    }
+
+    /// The Redis list for `queue` at `priority`, as kombu's `_q_for_pri` names it: the priority is
+    /// clamped to 0-9 and rounded down to a step; step 0 is the bare queue name.
+    public func listKey(queue: String, priority: Int) -> String {
+        let clamped = min(max(priority, 0), 9)
+        let step = prioritySteps.last { $0 <= clamped } ?? prioritySteps.first ?? 0
+        let name = step == 0 ? queue : queue + Self.prioritySeparator + String(step)
+        return globalKeyPrefix + name
+    }
+
+    /// The JSON text kombu would LPUSH for `message`, with `deliveryTag` as its delivery tag.
+    public func encode(_ message: CeleryMessage, deliveryTag: String) -> [UInt8] {
+        let body = message.body
+        var writer = JSONWriter(reservingCapacity: 1024 + body.count * 4 / 3)
+        writer.beginObject()
+        writer.key("body")
+        var encoded: [UInt8] = [UInt8(ascii: "\"")]
+        Base64.encode(body, into: &encoded)
+        encoded.append(UInt8(ascii: "\""))
+        writer.rawValue(encoded)
+        writer.key("content-encoding")
+        writer.string("utf-8")
+        writer.key("content-type")
+        writer.string("application/json")
+        writer.key("headers")
+        writer.value(.object(message.headers))
+        writer.key("properties")
+        writer.beginObject()
+        writer.key("correlation_id")
+        writer.string(message.id)
+        writer.key("reply_to")
+        writer.string(message.replyTo)
+        writer.key("delivery_mode")
+        writer.integer(2)
+        if let expiration = message.expirationMilliseconds {
+            writer.key("expiration")
+            writer.string(String(expiration))
+        }
+        writer.key("delivery_info")
+        writer.beginObject()
+        writer.key("exchange")
+        writer.string("")
+        writer.key("routing_key")
+        writer.string(message.destination.routingKey)
+        writer.endObject()
+        writer.key("priority")
+        writer.integer(Int64(message.priority))
+        writer.key("body_encoding")
+        writer.string("base64")
+        writer.key("delivery_tag")
+        writer.string(deliveryTag)
+        writer.endObject()
+        writer.endObject()
+        return writer.bytes
+    }
+}

@@ -1,1 +1,0 @@
-// Test-only helpers: real servers, Python workers, the swiftbeat binary.
