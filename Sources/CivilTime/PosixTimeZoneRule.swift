@@ -52,16 +52,8 @@ struct PosixTimeZoneRule: Hashable, Sendable {
     init(standardOffset: Int, daylightSaving: DaylightSaving?) {
         self.standardOffset = standardOffset
         self.daylightSaving = daylightSaving
-        self.constantOffset = standardOffset
-        if daylightSaving != nil {
-            // A rule that changes the offset changes it every year, so one window tells.
-            let sample = changes(aroundYear: 2001)
-            if sample.isEmpty {
-                constantOffset = offsetsAroundYear(2001).last ?? standardOffset
-            } else {
-                constantOffset = nil
-            }
-        }
+        self.constantOffset = nil
+        self.constantOffset = constantOffsetIfAny()
     }
 
     /// The offset at `time` (UTC seconds).
@@ -92,8 +84,22 @@ struct PosixTimeZoneRule: Hashable, Sendable {
     ///
     /// A rule's transitions can spill into a neighbouring calendar year (times up to ±167 hours, or
     /// a southern-hemisphere zone whose DST spans New Year), so the years around are generated too,
-    /// sorted, and a transition counts only when the offset before it differs from the one after.
+    /// and a transition counts only when the offset before it differs from the one after.
     private func changes(aroundYear year: Int) -> [Change] {
+        let sequence = ruleSequence(aroundYear: year)
+        guard var current = sequence.first?.offset else { return [] }
+        var result: [Change] = []
+        for entry in sequence.dropFirst() where entry.offset != current {
+            result.append(Change(time: entry.time, offsetBefore: current, offsetAfter: entry.offset))
+            current = entry.offset
+        }
+        let from = Self.startOfYear(year - 1)
+        let to = Self.startOfYear(year + 2)
+        return result.filter { $0.time >= from && $0.time < to }
+    }
+
+    /// The rule's transitions for the years `year - 2 ... year + 2`: instants and the offset after each.
+    private func ruleSequence(aroundYear year: Int) -> [(time: Int64, offset: Int)] {
         guard let dst = daylightSaving else { return [] }
         var raw: [(time: Int64, offset: Int, isStart: Bool)] = []
         raw.reserveCapacity(10)
@@ -101,30 +107,23 @@ struct PosixTimeZoneRule: Hashable, Sendable {
             raw.append((Self.utcTime(of: dst.start, year: y, offsetInEffect: standardOffset), dst.offset, true))
             raw.append((Self.utcTime(of: dst.end, year: y, offsetInEffect: dst.offset), standardOffset, false))
         }
-        // At equal instants the end sorts first, so DST all year (end of one year = start of the next) stays DST.
+        // At equal instants the end sorts first, so DST all year (the end of one year's DST at the
+        // start of the next year's) stays DST; and several transitions at one instant amount to one.
         raw.sort { ($0.time, $0.isStart ? 1 : 0) < ($1.time, $1.isStart ? 1 : 0) }
-        var result: [Change] = []
-        var current = raw[0].offset
-        for entry in raw.dropFirst() {
-            if entry.offset != current {
-                result.append(Change(time: entry.time, offsetBefore: current, offsetAfter: entry.offset))
-                current = entry.offset
-            }
+        var sequence: [(time: Int64, offset: Int)] = []
+        for (position, entry) in raw.enumerated() {
+            if position + 1 < raw.count, raw[position + 1].time == entry.time { continue }
+            sequence.append((entry.time, entry.offset))
         }
-        let from = Self.startOfYear(year - 1)
-        let to = Self.startOfYear(year + 2)
-        return result.filter { $0.time >= from && $0.time < to }
+        return sequence
     }
 
-    private func offsetsAroundYear(_ year: Int) -> [Int] {
-        guard let dst = daylightSaving else { return [standardOffset] }
-        var raw: [(time: Int64, offset: Int, isStart: Bool)] = []
-        for y in (year - 1)...(year + 1) {
-            raw.append((Self.utcTime(of: dst.start, year: y, offsetInEffect: standardOffset), dst.offset, true))
-            raw.append((Self.utcTime(of: dst.end, year: y, offsetInEffect: dst.offset), standardOffset, false))
-        }
-        raw.sort { ($0.time, $0.isStart ? 1 : 0) < ($1.time, $1.isStart ? 1 : 0) }
-        return raw.map(\.offset)
+    private func constantOffsetIfAny() -> Int? {
+        guard daylightSaving != nil else { return standardOffset }
+        // A rule that changes the offset changes it every year, so one window tells.
+        guard changes(aroundYear: 2001).isEmpty else { return nil }
+        let middle = Self.startOfYear(2001) + 182 * 86_400
+        return ruleSequence(aroundYear: 2001).last { $0.time <= middle }?.offset ?? standardOffset
     }
 
     private static func utcTime(of rule: RuleTime, year: Int, offsetInEffect: Int) -> Int64 {

@@ -32,6 +32,12 @@ public struct TimeZoneRules: Sendable, Equatable, CustomStringConvertible {
         public var instant: Instant
         public var utcOffsetBefore: Int
         public var utcOffsetAfter: Int
+
+        public init(instant: Instant, utcOffsetBefore: Int, utcOffsetAfter: Int) {
+            self.instant = instant
+            self.utcOffsetBefore = utcOffsetBefore
+            self.utcOffsetAfter = utcOffsetAfter
+        }
     }
 
     /// A maximal span of time with one UTC offset: `start ..< end`.
@@ -44,6 +50,13 @@ public struct TimeZoneRules: Sendable, Equatable, CustomStringConvertible {
         public var utcOffsetSeconds: Int
         /// The offset just before `start`; nil when `start` is nil.
         public var utcOffsetBeforeStart: Int?
+
+        public init(start: Instant?, end: Instant?, utcOffsetSeconds: Int, utcOffsetBeforeStart: Int?) {
+            self.start = start
+            self.end = end
+            self.utcOffsetSeconds = utcOffsetSeconds
+            self.utcOffsetBeforeStart = utcOffsetBeforeStart
+        }
     }
 
     /// At which instants a wall time occurs.
