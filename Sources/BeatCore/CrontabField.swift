@@ -1,0 +1,185 @@
+/// The five fields of a Celery crontab, with Celery's names and ranges.
+public enum CrontabField: String, CaseIterable, Sendable {
+    case minute
+    case hour
+    case dayOfWeek = "day_of_week"
+    case dayOfMonth = "day_of_month"
+    case monthOfYear = "month_of_year"
+
+    /// The values the field can take. Sunday is 0 and Celery rejects 7.
+    public var range: ClosedRange<Int> {
+        switch self {
+        case .minute: 0...59
+        case .hour: 0...23
+        case .dayOfWeek: 0...6
+        case .dayOfMonth: 1...31
+        case .monthOfYear: 1...12
+        }
+    }
+
+    /// English names, indexed from the start of `range`; Celery matches their first three letters.
+    var names: [String] {
+        switch self {
+        case .dayOfWeek: ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+        case .monthOfYear:
+            [
+                "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december",
+            ]
+        default: []
+        }
+    }
+
+    /// What a value of this field looks like, for error messages.
+    var valueDescription: String {
+        switch self {
+        case .dayOfWeek: "a day name or number 0-6"
+        case .monthOfYear: "a month name or number 1-12"
+        default: "a number \(range.lowerBound)-\(range.upperBound)"
+        }
+    }
+}
+
+/// One crontab field as the user gave it: Celery accepts a string, an integer or a list of integers.
+///
+/// Kept verbatim so a schedule can be written back and shown as it was written.
+public enum CrontabSpec: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral,
+    ExpressibleByIntegerLiteral
+{
+    case text(String)
+    case integer(Int)
+    case integers([Int])
+
+    public init(stringLiteral value: String) {
+        self = .text(value)
+    }
+
+    public init(integerLiteral value: Int) {
+        self = .integer(value)
+    }
+
+    /// The spec as crontab text: `*/15`, `5`, or a list joined with commas.
+    public var description: String {
+        switch self {
+        case .text(let text): text
+        case .integer(let value): String(value)
+        case .integers(let values): values.map(String.init).joined(separator: ",")
+        }
+    }
+
+    /// True for the literal `"*"`.
+    var isStar: Bool { self == .text("*") }
+}
+
+/// Celery's `crontab_parser`, without the parts of its regular expressions that accept garbage.
+///
+/// Grammar (`celery/schedules.py`): comma-separated parts, each `*`, `*/n`, `a`, `a-b` or `a-b/n`,
+/// where `a-b` with `b < a` wraps around the end of the range (`fri-mon`, `22-2`) and `/n` keeps every
+/// n-th value of the expanded list. Values are numbers or, in day_of_week and month_of_year, English
+/// names matched by their first three letters in any case.
+///
+/// Stricter than Celery, on purpose (each of these Celery accepts silently, and none means anything):
+/// text after a valid prefix (`*/5x`, `1-5/2!`, `1-2-3`); `+`, spaces and `_` inside numbers; month names
+/// in day_of_week (Celery reads `jan` there as Monday) and day names elsewhere; words that merely begin
+/// with a name (`monkey`). Names are accepted as the abbreviation, the full name, or anything between
+/// (`tues`, `thurs`, `sept`).
+enum CrontabFieldParser {
+    /// The set of values as a bitmask: bit `v` set for each value `v`.
+    static func parse(_ spec: CrontabSpec, field: CrontabField) throws(ScheduleError) -> UInt64 {
+        switch spec {
+        case .integer(let value):
+            return try bit(value, field: field)
+        case .integers(let values):
+            guard !values.isEmpty else { throw .crontabField(field, "an empty list matches nothing") }
+            var mask: UInt64 = 0
+            for value in values {
+                mask |= try bit(value, field: field)
+            }
+            return mask
+        case .text(let text):
+            var mask: UInt64 = 0
+            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                guard !part.isEmpty else { throw .crontabField(field, "empty part in \"\(text)\"") }
+                for value in try values(of: part, field: field) {
+                    mask |= 1 << UInt64(value)
+                }
+            }
+            return mask
+        }
+    }
+
+    private static func bit(_ value: Int, field: CrontabField) throws(ScheduleError) -> UInt64 {
+        guard field.range.contains(value) else { throw outOfRange(String(value), value: value, field: field) }
+        return 1 << UInt64(value)
+    }
+
+    private static func outOfRange(_ text: String, value: Int, field: CrontabField) -> ScheduleError {
+        let range = "\(field.range.lowerBound)-\(field.range.upperBound)"
+        if field == .dayOfWeek, value == 7 {
+            return .crontabField(field, "7 is out of range \(range) (Sunday is 0)")
+        }
+        return .crontabField(field, "\(text) is out of range \(range)")
+    }
+
+    /// The values of one part, in Celery's order (which matters for steps over a wrapped range).
+    private static func values(of part: Substring, field: CrontabField) throws(ScheduleError) -> [Int] {
+        var base = part
+        var step = 1
+        if let slash = part.firstIndex(of: "/") {
+            base = part[..<slash]
+            let stepText = part[part.index(after: slash)...]
+            guard let value = number(stepText), value >= 1 else {
+                throw .crontabField(field, "\"\(part)\": the step must be a whole number of at least 1")
+            }
+            step = value
+        }
+        let list: [Int]
+        if base == "*" {
+            list = Array(field.range)
+        } else if base.hasPrefix("-") {
+            throw .crontabField(field, "\"\(part)\": negative numbers are not allowed")
+        } else if let dash = base.firstIndex(of: "-") {
+            let fromText = base[..<dash]
+            let toText = base[base.index(after: dash)...]
+            guard !toText.isEmpty else {
+                throw .crontabField(field, "\"\(part)\": a range needs a value on each side of the -")
+            }
+            let from = try value(fromText, field: field)
+            let to = try value(toText, field: field)
+            if to < from {
+                list = Array(from...field.range.upperBound) + Array(field.range.lowerBound...to)
+            } else {
+                list = Array(from...to)
+            }
+        } else if step != 1 || part.contains("/") {
+            throw .crontabField(field, "\"\(part)\": a step needs a range or * before it, such as */\(step) or 0-30/\(step)")
+        } else {
+            list = [try value(base, field: field)]
+        }
+        return stride(from: 0, to: list.count, by: step).map { list[$0] }
+    }
+
+    /// A number or a name of `field`.
+    private static func value(_ token: Substring, field: CrontabField) throws(ScheduleError) -> Int {
+        if let value = number(token) {
+            guard field.range.contains(value) else { throw outOfRange(String(token), value: value, field: field) }
+            return value
+        }
+        let lower = token.lowercased()
+        if lower.utf8.count >= 3, let index = field.names.firstIndex(where: { $0.hasPrefix(lower) }) {
+            return field.range.lowerBound + index
+        }
+        if token.hasPrefix("-") {
+            throw .crontabField(field, "\"\(token)\": negative numbers are not allowed")
+        }
+        throw .crontabField(field, "\"\(token)\" is not \(field.valueDescription)")
+    }
+
+    /// ASCII digits only; values too long to be in any range read as out of range, not as garbage.
+    private static func number(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        return Int(text.prefix(18)).map { text.count > 18 ? Int.max : $0 }
+    }
+}
