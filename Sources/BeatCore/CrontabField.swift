@@ -20,15 +20,17 @@ public enum CrontabField: String, CaseIterable, Sendable {
     /// English names, indexed from the start of `range`; Celery matches their first three letters.
     var names: [String] {
         switch self {
-        case .dayOfWeek: ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
-        case .monthOfYear:
-            [
-                "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december",
-            ]
+        case .dayOfWeek: Self.dayNames
+        case .monthOfYear: Self.monthNames
         default: []
         }
     }
+
+    private static let dayNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+    private static let monthNames = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december",
+    ]
 
     /// What a value of this field looks like, for error messages.
     var valueDescription: String {
@@ -100,9 +102,7 @@ enum CrontabFieldParser {
             var mask: UInt64 = 0
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {
                 guard !part.isEmpty else { throw .crontabField(field, "empty part in \"\(text)\"") }
-                for value in try values(of: part, field: field) {
-                    mask |= 1 << UInt64(value)
-                }
+                mask |= try Self.mask(of: part, field: field)
             }
             return mask
         }
@@ -121,8 +121,9 @@ enum CrontabFieldParser {
         return .crontabField(field, "\(text) is out of range \(range)")
     }
 
-    /// The values of one part, in Celery's order (which matters for steps over a wrapped range).
-    private static func values(of part: Substring, field: CrontabField) throws(ScheduleError) -> [Int] {
+    /// The values of one part as a bitmask. Steps count along Celery's expanded list, which for a
+    /// wrapped range runs from `a` to the end of the range and on from its start to `b`.
+    private static func mask(of part: Substring, field: CrontabField) throws(ScheduleError) -> UInt64 {
         var base = part
         var step = 1
         if let slash = part.firstIndex(of: "/") {
@@ -133,9 +134,11 @@ enum CrontabFieldParser {
             }
             step = value
         }
-        let list: [Int]
+        let range = field.range
+        let from: Int
+        let to: Int
         if base == "*" {
-            list = Array(field.range)
+            (from, to) = (range.lowerBound, range.upperBound)
         } else if base.hasPrefix("-") {
             throw .crontabField(field, "\"\(part)\": negative numbers are not allowed")
         } else if let dash = base.firstIndex(of: "-") {
@@ -144,19 +147,22 @@ enum CrontabFieldParser {
             guard !toText.isEmpty else {
                 throw .crontabField(field, "\"\(part)\": a range needs a value on each side of the -")
             }
-            let from = try value(fromText, field: field)
-            let to = try value(toText, field: field)
-            if to < from {
-                list = Array(from...field.range.upperBound) + Array(field.range.lowerBound...to)
-            } else {
-                list = Array(from...to)
-            }
-        } else if step != 1 || part.contains("/") {
+            from = try value(fromText, field: field)
+            to = try value(toText, field: field)
+        } else if part.contains("/") {
             throw .crontabField(field, "\"\(part)\": a step needs a range or * before it, such as */\(step) or 0-30/\(step)")
         } else {
-            list = [try value(base, field: field)]
+            let single = try value(base, field: field)
+            return 1 << UInt64(single)
         }
-        return stride(from: 0, to: list.count, by: step).map { list[$0] }
+        let firstRun = (to >= from ? to : range.upperBound) - from + 1
+        let length = to >= from ? firstRun : firstRun + to - range.lowerBound + 1
+        var mask: UInt64 = 0
+        for index in stride(from: 0, to: length, by: step) {
+            let value = index < firstRun ? from + index : range.lowerBound + index - firstRun
+            mask |= 1 << UInt64(value)
+        }
+        return mask
     }
 
     /// A number or a name of `field`.

@@ -13,6 +13,12 @@ extension CrontabSchedule {
     ///   exist (the gap when clocks spring forward) fire once, at the first instant after the gap,
     ///   however many of them the gap swallowed.
     ///
+    /// Why this rule: a frequent job should neither pause for an hour nor bunch up when clocks
+    /// change, and a daily job should run exactly once on the day its time is skipped or repeated.
+    /// Celery 5.7 instead does wall-clock arithmetic and converts at the end: it skips the repeated
+    /// hour of hourly jobs (celery/celery#10107), runs a job set for a skipped time an hour late, and
+    /// after a start in the second pass of a repeated hour answers an instant in the past.
+    ///
     /// The zone is walked one constant-offset segment at a time. Inside a segment wall time runs in
     /// step with UTC, so the search there is plain field arithmetic on the wall clock (bitsets per
     /// field, months and days skipped whole), bounded by the segment's wall-clock range. Cost: one

@@ -47,9 +47,9 @@ public struct CrontabSchedule: Hashable, Sendable {
         // Some (month, day) must exist in some year. Every such date falls on each weekday within
         // the 400-year Gregorian cycle (February 29 included), so the weekday field cannot make a
         // crontab impossible; this check is therefore exact, and `nextRun` always finds a run.
-        let longestMonth = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         let possible = (1...12).contains { month in
-            months & (1 << UInt64(month)) != 0 && daysOfMonth & Self.daysUpTo(longestMonth[month]) != 0
+            months & (1 << UInt64(month)) != 0
+                && daysOfMonth & Self.daysUpTo(CivilDate.daysIn(month: month, year: 2000)) != 0
         }
         guard possible else {
             throw ScheduleError(
