@@ -99,12 +99,18 @@ enum CrontabFieldParser {
             }
             return mask
         case .text(let text):
+            // Bytes, not Characters: 100,000 entries are parsed at start-up, and the grammar is ASCII.
+            let bytes = Array(text.utf8)
             var mask: UInt64 = 0
-            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                guard !part.isEmpty else { throw .crontabField(field, "empty part in \"\(text)\"") }
-                mask |= try Self.mask(of: part, field: field)
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                guard end > start else { throw .crontabField(field, "empty part in \"\(text)\"") }
+                mask |= try Self.mask(of: bytes[start..<end], field: field)
+                guard end < bytes.count else { return mask }
+                start = end + 1
             }
-            return mask
         }
     }
 
@@ -121,39 +127,43 @@ enum CrontabFieldParser {
         return .crontabField(field, "\(text) is out of range \(range)")
     }
 
+    private typealias Bytes = ArraySlice<UInt8>
+
+    private static func text(_ bytes: Bytes) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
     /// The values of one part as a bitmask. Steps count along Celery's expanded list, which for a
     /// wrapped range runs from `a` to the end of the range and on from its start to `b`.
-    private static func mask(of part: Substring, field: CrontabField) throws(ScheduleError) -> UInt64 {
+    private static func mask(of part: Bytes, field: CrontabField) throws(ScheduleError) -> UInt64 {
         var base = part
         var step = 1
-        if let slash = part.firstIndex(of: "/") {
+        if let slash = part.firstIndex(of: UInt8(ascii: "/")) {
             base = part[..<slash]
-            let stepText = part[part.index(after: slash)...]
-            guard let value = number(stepText), value >= 1 else {
-                throw .crontabField(field, "\"\(part)\": the step must be a whole number of at least 1")
+            guard let value = number(part[(slash + 1)...]), value >= 1 else {
+                throw .crontabField(field, "\"\(text(part))\": the step must be a whole number of at least 1")
             }
             step = value
         }
         let range = field.range
         let from: Int
         let to: Int
-        if base == "*" {
+        if base.elementsEqual([UInt8(ascii: "*")]) {
             (from, to) = (range.lowerBound, range.upperBound)
-        } else if base.hasPrefix("-") {
-            throw .crontabField(field, "\"\(part)\": negative numbers are not allowed")
-        } else if let dash = base.firstIndex(of: "-") {
-            let fromText = base[..<dash]
-            let toText = base[base.index(after: dash)...]
-            guard !toText.isEmpty else {
-                throw .crontabField(field, "\"\(part)\": a range needs a value on each side of the -")
+        } else if base.first == UInt8(ascii: "-") {
+            throw .crontabField(field, "\"\(text(part))\": negative numbers are not allowed")
+        } else if let dash = base.firstIndex(of: UInt8(ascii: "-")) {
+            let toBytes = base[(dash + 1)...]
+            guard !toBytes.isEmpty else {
+                throw .crontabField(field, "\"\(text(part))\": a range needs a value on each side of the -")
             }
-            from = try value(fromText, field: field)
-            to = try value(toText, field: field)
-        } else if part.contains("/") {
-            throw .crontabField(field, "\"\(part)\": a step needs a range or * before it, such as */\(step) or 0-30/\(step)")
+            from = try value(base[..<dash], field: field)
+            to = try value(toBytes, field: field)
+        } else if base.count != part.count {
+            throw .crontabField(
+                field, "\"\(text(part))\": a step needs a range or * before it, such as */\(step) or 0-30/\(step)")
         } else {
-            let single = try value(base, field: field)
-            return 1 << UInt64(single)
+            return 1 << UInt64(try value(base, field: field))
         }
         let firstRun = (to >= from ? to : range.upperBound) - from + 1
         let length = to >= from ? firstRun : firstRun + to - range.lowerBound + 1
@@ -166,26 +176,39 @@ enum CrontabFieldParser {
     }
 
     /// A number or a name of `field`.
-    private static func value(_ token: Substring, field: CrontabField) throws(ScheduleError) -> Int {
+    private static func value(_ token: Bytes, field: CrontabField) throws(ScheduleError) -> Int {
         if let value = number(token) {
-            guard field.range.contains(value) else { throw outOfRange(String(token), value: value, field: field) }
+            guard field.range.contains(value) else { throw outOfRange(text(token), value: value, field: field) }
             return value
         }
-        let lower = token.lowercased()
-        if lower.utf8.count >= 3, let index = field.names.firstIndex(where: { $0.hasPrefix(lower) }) {
+        if token.count >= 3, let index = field.names.firstIndex(where: { isPrefix(token, of: $0) }) {
             return field.range.lowerBound + index
         }
-        if token.hasPrefix("-") {
-            throw .crontabField(field, "\"\(token)\": negative numbers are not allowed")
+        if token.first == UInt8(ascii: "-") {
+            throw .crontabField(field, "\"\(text(token))\": negative numbers are not allowed")
         }
-        throw .crontabField(field, "\"\(token)\" is not \(field.valueDescription)")
+        throw .crontabField(field, "\"\(text(token))\" is not \(field.valueDescription)")
+    }
+
+    /// Whether `token`, in any ASCII case, begins `name` (which is lower case).
+    private static func isPrefix(_ token: Bytes, of name: String) -> Bool {
+        var nameBytes = name.utf8.makeIterator()
+        for byte in token {
+            guard let expected = nameBytes.next() else { return false }
+            let lower = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+            guard lower == expected else { return false }
+        }
+        return true
     }
 
     /// ASCII digits only; values too long to be in any range read as out of range, not as garbage.
-    private static func number(_ text: Substring) -> Int? {
-        guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
-            return nil
+    private static func number(_ bytes: Bytes) -> Int? {
+        guard !bytes.isEmpty else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = min(value * 10 + Int(byte - UInt8(ascii: "0")), 1_000_000)
         }
-        return Int(text.prefix(18)).map { text.count > 18 ? Int.max : $0 }
+        return value
     }
 }

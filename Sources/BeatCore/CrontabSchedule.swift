@@ -62,7 +62,8 @@ public struct CrontabSchedule: Hashable, Sendable {
     /// Celery's `crontab.from_string` (note: not the order of the keyword arguments).
     /// Fields are separated by runs of spaces or tabs (Celery needs exactly one space).
     public init(fromString text: String) throws(ScheduleError) {
-        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { CrontabSpec.text(String($0)) }
+        let fields = text.utf8.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
+            .map { CrontabSpec.text(String(Substring($0))) }
         guard fields.count == 5 else {
             throw ScheduleError(
                 .invalidCrontabString, field: nil,
