@@ -11,15 +11,21 @@ public import JSON
 public struct KombuRedisEnvelope: Sendable {
     /// kombu's default `priority_steps`; a priority is rounded down to the nearest step.
     public static let defaultPrioritySteps = [0, 3, 6, 9]
-    /// kombu's `sep` between a queue name and its priority step.
-    public static let prioritySeparator = "\u{06}\u{16}"
+    /// kombu's default `sep` between a queue name and its priority step.
+    public static let defaultPrioritySeparator = "\u{06}\u{16}"
 
     public var prioritySteps: [Int]
-    /// kombu's `global_keyprefix` transport option, prepended to every list key.
+    public var separator: String
+    /// kombu's `global_keyprefix` transport option, prepended to every key.
     public var globalKeyPrefix: String
 
-    public init(prioritySteps: [Int] = KombuRedisEnvelope.defaultPrioritySteps, globalKeyPrefix: String = "") {
+    public init(
+        prioritySteps: [Int] = KombuRedisEnvelope.defaultPrioritySteps,
+        separator: String = KombuRedisEnvelope.defaultPrioritySeparator,
+        globalKeyPrefix: String = ""
+    ) {
         self.prioritySteps = prioritySteps.sorted()
+        self.separator = separator
         self.globalKeyPrefix = globalKeyPrefix
     }
 
@@ -28,7 +34,7 @@ public struct KombuRedisEnvelope: Sendable {
     public func listKey(queue: String, priority: Int) -> String {
         let clamped = min(max(priority, 0), 9)
         let step = prioritySteps.last { $0 <= clamped } ?? prioritySteps.first ?? 0
-        let name = step == 0 ? queue : queue + Self.prioritySeparator + String(step)
+        let name = step == 0 ? queue : queue + separator + String(step)
         return globalKeyPrefix + name
     }
 

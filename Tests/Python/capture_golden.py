@@ -100,7 +100,8 @@ def capture_amqp(url, case, options):
     headers = props.pop("application_headers")
     task_id = result.id
     typed = {key: type(value).__name__ for key, value in headers.items()}
-    channel.queue_delete(queue)
+    # The queue stays: kombu's global connection pool remembers it as declared and would not
+    # declare it again for the next case. cleanup_amqp deletes it after the last case.
     connection.close()
     return {
         "case": case, "broker": "amqp", "celery": celery.__version__,
@@ -114,6 +115,18 @@ def capture_amqp(url, case, options):
     }
 
 
+def cleanup_amqp(url):
+    import amqp
+    parts = re.match(r"amqp://(\w+):(\w+)@([^:/]+):(\d+)/", url)
+    user, password, host, port = parts.groups()
+    connection = amqp.Connection(f"{host}:{port}", userid=user, password=password)
+    connection.connect()
+    channel = connection.channel()
+    for queue in {options.get("queue", "celery") for options in CASES.values()}:
+        channel.queue_delete(queue)
+    connection.close()
+
+
 def main():
     broker, url, out_dir = sys.argv[1:4]
     capture = capture_redis if broker == "redis" else capture_amqp
@@ -125,6 +138,8 @@ def main():
             json.dump(record, handle, indent=2, ensure_ascii=False, sort_keys=True)
             handle.write("\n")
         print("wrote", path)
+    if broker == "amqp":
+        cleanup_amqp(url)
 
 
 if __name__ == "__main__":

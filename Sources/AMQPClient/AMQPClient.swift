@@ -1,1 +1,0 @@
-// The AMQPClient module; see README.md for its place in swiftbeat.

@@ -1,1 +1,0 @@
-// The BeatRunner module; see README.md for its place in swiftbeat.

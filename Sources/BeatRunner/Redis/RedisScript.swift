@@ -1,0 +1,54 @@
+import RedisClient
+
+/// A Lua script run with EVALSHA, loaded on first use and again after Redis forgot it.
+///
+/// Scripts are how swiftbeat changes Redis atomically: compare-and-renew the lock, and commit a
+/// firing (check the lock token, compare the entry, write its run state, push the message) in one
+/// step that no other client, and no pause of this process, can split.
+struct RedisScript {
+    let source: String
+    private var sha: String?
+
+    init(_ source: String) {
+        self.source = source
+    }
+
+    /// Runs the script; reloads and runs it once more if Redis answers NOSCRIPT (after a restart
+    /// or SCRIPT FLUSH), which is safe because NOSCRIPT means nothing ran.
+    mutating func run(_ keys: [String], _ arguments: [[UInt8]], on connection: RedisConnection) throws(RedisClientError) -> RedisReply {
+        for _ in 0..<2 {
+            let sha: String
+            switch try loadedSHA(on: connection) {
+            case .success(let loaded): sha = loaded
+            case .failure(let refusal): return refusal.reply
+            }
+            var command: [any RedisArgument] = [sha, keys.count]
+            command.append(contentsOf: keys as [any RedisArgument])
+            command.append(contentsOf: arguments as [any RedisArgument])
+            var pipeline = RedisPipeline()
+            pipeline.append("EVALSHA", arguments: command)
+            let reply = try connection.pipeline(pipeline)[0]
+            if let message = reply.errorMessage, message.hasPrefix("NOSCRIPT") {
+                self.sha = nil
+                continue
+            }
+            return reply
+        }
+        return .error("NOSCRIPT the script could not be loaded")
+    }
+
+    /// Why SCRIPT LOAD did not give a SHA, as the reply the script's caller receives instead.
+    private struct LoadRefusal: Error {
+        var reply: RedisReply
+    }
+
+    private mutating func loadedSHA(on connection: RedisConnection) throws(RedisClientError) -> Result<String, LoadRefusal> {
+        if let sha { return .success(sha) }
+        let reply = try connection.send("SCRIPT", "LOAD", source)
+        guard let loaded = reply.string, reply.errorMessage == nil else {
+            return .failure(LoadRefusal(reply: .error("SCRIPT LOAD refused: \(reply.errorMessage ?? "no SHA in the reply")")))
+        }
+        sha = loaded
+        return .success(loaded)
+    }
+}

@@ -1,0 +1,115 @@
+public import AMQPClient
+public import CeleryMessage
+import JSON
+
+/// RabbitMQ (AMQP 0-9-1) through librabbitmq, with publisher confirms and mandatory routing.
+///
+/// Messages go to the default exchange with the queue as routing key unless an exchange and a
+/// routing key are given (Celery's rule). Before the first message for a queue on the default
+/// exchange, the queue is ensured the way a Celery producer declares it, without ever redeclaring
+/// a worker's queue with other arguments.
+public final class AMQPBroker: Broker {
+    public let connection: AMQPConnection
+
+    public init(connection: AMQPConnection) {
+        self.connection = connection
+    }
+
+    public var description: String { connection.configuration.redacted }
+
+    public func publish(_ batch: [CeleryMessage]) throws(BrokerError) {
+        guard !batch.isEmpty else { return }
+        var outgoing: [AMQPOutgoingMessage] = []
+        outgoing.reserveCapacity(batch.count)
+        for (index, message) in batch.enumerated() {
+            do {
+                outgoing.append(try Self.outgoing(message))
+            } catch {
+                throw BrokerError(.invalidMessage, "task \(message.id) (\(message.task)): \(error.reason)", unconfirmed: Array(batch.indices.dropFirst(index)))
+            }
+        }
+        do {
+            for queue in Set(batch.filter { $0.destination.exchange.isEmpty }.map(\.destination.queue)) {
+                try connection.ensureQueue(queue)
+            }
+            try connection.publish(outgoing)
+        } catch {
+            throw Self.brokerError(error, batchSize: batch.count)
+        }
+    }
+
+    public func keepAlive() {
+        try? connection.serviceHeartbeats()
+    }
+
+    public func close() {
+        connection.close()
+    }
+
+    /// The AMQP form of a Celery message: Celery's properties, and its headers as a field table
+    /// of the types py-amqp decodes correctly.
+    static func outgoing(_ message: CeleryMessage) throws(HeaderError) -> AMQPOutgoingMessage {
+        let properties = AMQPProperties(
+            contentType: "application/json", contentEncoding: "utf-8", correlationID: message.id,
+            replyTo: message.replyTo, deliveryMode: .persistent, priority: UInt8(clamping: message.priority),
+            expiration: message.expirationMilliseconds.map { String($0) },
+            headers: try fieldTable(message.headers))
+        return AMQPOutgoingMessage(
+            exchange: message.destination.exchange, routingKey: message.destination.routingKey,
+            body: message.body, properties: properties, mandatory: true)
+    }
+
+    struct HeaderError: Error {
+        var reason: String
+    }
+
+    static func fieldTable(_ object: JSONObject) throws(HeaderError) -> AMQPFieldTable {
+        var table = AMQPFieldTable()
+        for member in object.members {
+            table.entries.append(AMQPFieldTable.Entry(key: member.key, value: try fieldValue(member.value, at: member.key)))
+        }
+        return table
+    }
+
+    /// Python sends `int` as `I` or `L` by size and `float` as `d`; an integer beyond 64 bits cannot
+    /// travel in a header at all (py-amqp would refuse it too), so it is an error, not a rounding.
+    static func fieldValue(_ value: JSONValue, at path: String) throws(HeaderError) -> AMQPFieldValue {
+        switch value {
+        case .null: return .null
+        case .bool(let bool): return .bool(bool)
+        case .string(let string): return .string(string)
+        case .number(let number):
+            if number.isInteger {
+                guard let integer = number.int64Value else {
+                    throw HeaderError(reason: "header \(path): the integer \(number.literal) does not fit in 64 bits")
+                }
+                return .integer(Int(integer))
+            }
+            return .double(number.doubleValue)
+        case .array(let elements):
+            var values: [AMQPFieldValue] = []
+            for (index, element) in elements.enumerated() {
+                values.append(try fieldValue(element, at: "\(path)[\(index)]"))
+            }
+            return .array(values)
+        case .object(let object):
+            var table = AMQPFieldTable()
+            for member in object.members {
+                table.entries.append(.init(key: member.key, value: try fieldValue(member.value, at: "\(path).\(member.key)")))
+            }
+            return .table(table)
+        }
+    }
+
+    static func brokerError(_ error: AMQPClientError, batchSize: Int) -> BrokerError {
+        let unconfirmed = error.failedMessages.isEmpty ? Array(0..<batchSize) : error.failedMessages.map(\.index).sorted()
+        let kind: BrokerError.Kind =
+            switch error.kind {
+            case .publishRejected, .channelClosed: .rejected
+            case .invalidMessage: .invalidMessage
+            case .invalidConfiguration, .loginRefused, .tlsFailed: .configuration
+            default: .unreachable
+            }
+        return BrokerError(kind, "\(error)", unconfirmed: unconfirmed)
+    }
+}

@@ -1,0 +1,58 @@
+public import AMQPClient
+public import RedisClient
+
+/// A broker URL as Celery takes it (`broker_url`), parsed once into the configuration of the
+/// broker it names.
+public enum BrokerURL: Sendable, Equatable, CustomStringConvertible {
+    case redis(RedisConfiguration)
+    case amqp(AMQPConfiguration)
+
+    /// `redis://`, `unix://` for kombu's Redis transport; `amqp://`, `amqps://`, `pyamqp://`,
+    /// `librabbitmq://` (and `;`-separated failover lists of them) for RabbitMQ.
+    public init(_ url: String) throws(BrokerError) {
+        let scheme = url.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+        switch scheme {
+        case "redis", "rediss", "unix":
+            do {
+                self = .redis(try RedisConfiguration(url: url))
+            } catch {
+                throw BrokerError(.configuration, "invalid broker URL: \(error)")
+            }
+        case "amqp", "amqps", "pyamqp", "librabbitmq":
+            do {
+                self = .amqp(try AMQPConfiguration(url: url))
+            } catch {
+                throw BrokerError(.configuration, "invalid broker URL: \(error)")
+            }
+        default:
+            let shown = scheme.isEmpty || scheme.count > 20 ? "" : " \"\(scheme)\""
+            throw BrokerError(
+                .configuration, "unsupported broker URL scheme\(shown): swiftbeat sends to redis:// or amqp:// brokers")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .redis(let configuration): configuration.redactedURL
+        case .amqp(let configuration): configuration.redacted
+        }
+    }
+
+    /// Connects to the broker.
+    public func connect(options: BrokerTransportOptions = BrokerTransportOptions()) throws(BrokerError) -> any Broker {
+        switch self {
+        case .redis(let configuration):
+            do {
+                return RedisBroker(connection: try RedisConnection(configuration: configuration), options: options)
+            } catch {
+                throw BrokerError(.unreachable, "cannot reach the redis broker: \(error)")
+            }
+        case .amqp(let configuration):
+            do {
+                return AMQPBroker(connection: try AMQPConnection(configuration: configuration))
+            } catch {
+                throw AMQPBroker.brokerError(error, batchSize: 0)
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+public import CeleryMessage
+import RedisClient
+
+/// kombu's exchange bindings on Redis: the set `_kombu.binding.<exchange>` whose members are
+/// `routing_key SEP pattern SEP queue`, written by workers when they declare their queues.
+///
+/// Only messages for a named exchange need them; the default exchange `""` routes by queue name
+/// without touching Redis (what Celery itself does). They are cached for a few seconds, because a
+/// beat publishes to the same exchanges over and over and bindings change only when workers start.
+struct RedisExchangeBindings {
+    private let keyPrefix: String
+    private let separator: String
+    private var table: [String: [(routingKey: String, queue: String)]] = [:]
+    private var loadedAt: ContinuousClock.Instant?
+    private static let lifetime: Duration = .seconds(10)
+
+    init(keyPrefix: String, separator: String) {
+        self.keyPrefix = keyPrefix
+        self.separator = separator
+    }
+
+    mutating func refreshIfNeeded(for batch: [CeleryMessage], on connection: RedisConnection) throws(BrokerError) {
+        let exchanges = Set(batch.map(\.destination.exchange).filter { !$0.isEmpty })
+        guard !exchanges.isEmpty else { return }
+        let now = ContinuousClock.now
+        if let loadedAt, now - loadedAt < Self.lifetime, exchanges.isSubset(of: table.keys) { return }
+        let names = Array(exchanges)
+        var pipeline = RedisPipeline()
+        for name in names {
+            pipeline.append("SMEMBERS", keyPrefix + "_kombu.binding." + name)
+        }
+        let replies: [RedisReply]
+        do {
+            replies = try connection.pipeline(pipeline)
+        } catch {
+            throw BrokerError(.unreachable, "cannot read exchange bindings from redis broker: \(error)")
+        }
+        table = [:]
+        for (name, reply) in zip(names, replies) {
+            table[name] = (reply.array ?? []).compactMap { member in
+                guard let text = member.string else { return nil }
+                let parts = text.split(separator: separator, omittingEmptySubsequences: false)
+                guard parts.count == 3 else { return nil }
+                return (String(parts[0]), String(parts[2]))
+            }
+        }
+        loadedAt = now
+    }
+
+    /// The queues a message reaches: its routing key's queue on the default exchange, else every
+    /// queue bound to the named (direct) exchange with its routing key.
+    func queues(for destination: CeleryMessage.Destination, position: Int) throws(BrokerError) -> [String] {
+        guard !destination.exchange.isEmpty else { return [destination.routingKey] }
+        let queues = (table[destination.exchange] ?? []).filter { $0.routingKey == destination.routingKey }.map(\.queue)
+        guard !queues.isEmpty else {
+            throw BrokerError(
+                .rejected,
+                "no queue is bound to exchange \"\(destination.exchange)\" with routing key \"\(destination.routingKey)\" "
+                    + "on the redis broker (has a worker declared it?)",
+                unconfirmed: [position])
+        }
+        return queues
+    }
+}

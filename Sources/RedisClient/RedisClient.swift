@@ -1,1 +1,0 @@
-// The RedisClient module; see README.md for its place in swiftbeat.

@@ -1,0 +1,79 @@
+/// Where one redis server is and how to log in to it, checked once when it is made.
+///
+/// Usually parsed from a URL with `init(url:)`, the same URLs Celery and redis-py accept
+/// for plain (non-TLS) redis. `description` is the redacted URL, so printing a
+/// configuration never prints its password.
+public struct RedisConfiguration: Sendable, Equatable {
+    public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
+        case tcp(host: String, port: Int)
+        case unixSocket(path: String)
+
+        /// The server as errors name it: `127.0.0.1:6379`, `[::1]:6379` or `unix:/run/redis.sock`.
+        public var description: String {
+            switch self {
+            case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            case .unixSocket(let path): "unix:\(path)"
+            }
+        }
+    }
+
+    public static let defaultPort = 6379
+    /// Five seconds is long enough for a loaded redis on another host to answer a large
+    /// pipeline chunk, and short enough that a scheduler notices a dead server well within
+    /// a typical lock TTL.
+    public static let defaultTimeout: Duration = .seconds(5)
+
+    public var endpoint: Endpoint
+    /// The ACL user for `AUTH user password`; nil means `AUTH password` (the default user).
+    public var username: String?
+    /// Nil means no AUTH at all.
+    public var password: String?
+    public var database: Int
+    /// Bounds the TCP or unix socket connect. Host name resolution is not bounded by it.
+    public var connectTimeout: Duration
+    /// Bounds each wait for the socket to accept or deliver bytes, not a whole call: a
+    /// pipeline of 100,000 commands may take longer as long as redis keeps answering.
+    public var commandTimeout: Duration
+
+    public init(
+        endpoint: Endpoint,
+        username: String? = nil,
+        password: String? = nil,
+        database: Int = 0,
+        connectTimeout: Duration = RedisConfiguration.defaultTimeout,
+        commandTimeout: Duration = RedisConfiguration.defaultTimeout
+    ) {
+        self.endpoint = endpoint
+        self.username = username
+        self.password = password
+        self.database = database
+        self.connectTimeout = connectTimeout
+        self.commandTimeout = commandTimeout
+    }
+
+    /// The configuration as a URL with the password replaced by `***`, for logs and errors.
+    public var redactedURL: String {
+        let secret = password == nil ? "" : ":***"
+        let user = username.map(percentEncodedUserinfo) ?? ""
+        let userinfo = username == nil && password == nil ? "" : "\(user)\(secret)@"
+        switch endpoint {
+        case .tcp: return "redis://\(userinfo)\(endpoint)/\(database)"
+        case .unixSocket(let path): return "unix://\(userinfo)\(path)?db=\(database)"
+        }
+    }
+}
+
+extension RedisConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { redactedURL }
+    public var debugDescription: String { "RedisConfiguration(\(redactedURL))" }
+
+    /// `dump()` and debuggers read the mirror, not `description`: keep the password out of it too.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "endpoint": endpoint, "username": username as Any, "password": password == nil ? "nil" : "***",
+                "database": database, "connectTimeout": connectTimeout, "commandTimeout": commandTimeout,
+            ])
+    }
+}

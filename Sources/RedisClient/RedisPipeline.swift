@@ -1,0 +1,48 @@
+/// Commands encoded back to back into one buffer, to be written in one go and answered in
+/// order by `RedisConnection.pipeline(_:)`.
+///
+/// One contiguous buffer means one copy into hiredis and as few `write(2)` calls as the
+/// socket allows; a batch of 100,000 `LPUSH` is one round trip instead of 100,000. Reuse a
+/// pipeline across batches with `removeAll()` to keep its capacity.
+public struct RedisPipeline: Sendable, Equatable {
+    /// The RESP encoding of all commands, in order.
+    public var bytes: [UInt8] { encoded }
+    /// The number of commands, and so of replies `pipeline(_:)` returns.
+    public var count: Int { commandCount }
+
+    // Stored under other names so that the `@inlinable` appends can write them while
+    // callers can only read `bytes` and `count`.
+    @usableFromInline var encoded: [UInt8] = []
+    @usableFromInline var commandCount = 0
+
+    public init() {}
+
+    /// Reserves room for `byteCount` bytes of RESP up front, when the batch size is known.
+    public init(reservingCapacity byteCount: Int) {
+        encoded.reserveCapacity(byteCount)
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    @inlinable
+    public mutating func append<each Argument: RedisArgument>(_ name: String, _ arguments: repeat each Argument) {
+        RESPEncoding.appendCommand(to: &encoded, name, repeat each arguments)
+        commandCount += 1
+    }
+
+    @inlinable
+    public mutating func append(_ name: String, arguments: [any RedisArgument]) {
+        RESPEncoding.appendCommand(to: &encoded, name, arguments: arguments)
+        commandCount += 1
+    }
+
+    public mutating func append(_ command: RedisCommand) {
+        encoded.append(contentsOf: command.bytes)
+        commandCount += 1
+    }
+
+    public mutating func removeAll(keepingCapacity: Bool = true) {
+        encoded.removeAll(keepingCapacity: keepingCapacity)
+        commandCount = 0
+    }
+}

@@ -1,0 +1,28 @@
+# The Debian packages swiftbeat builds and tests with. install_system_packages installs what is
+# missing (apt-get update first), so a fresh Debian 12 machine needs nothing done by hand.
+
+SWIFTBEAT_APT_PACKAGES=(
+    libhiredis-dev librabbitmq-dev pkg-config # the C libraries swiftbeat links
+    redis-server rabbitmq-server              # the real servers the tests run against
+    tzdata                                    # the zone files crontabs are evaluated in
+    python3 python3-venv python3-pip          # the Python Celery workers of the interop tests
+    openssl                                   # certificates for the AMQPS tests
+    procps iproute2 valgrind                  # process and socket checks, the leak check
+)
+
+install_system_packages() {
+    local missing=() package
+    for package in "${SWIFTBEAT_APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -gt 0 ] || return 0
+    say "installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Debian starts the packaged servers on install where it can; the tests start their own on other
+    # ports, so those are left alone (and stopped nowhere: they are not ours).
+}
+
+require_swift() {
+    command -v swift >/dev/null || die "swift is not on PATH: install the Swift 6 toolchain (swift.org) first"
+}
