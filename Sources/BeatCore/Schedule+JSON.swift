@@ -1,0 +1,138 @@
+import CivilTime
+
+public import JSON
+
+extension Schedule {
+    /// Reads the `schedule` object of an entry.
+    ///
+    /// - Interval: `{"every": 30, "period": "seconds", "relative": false}`; `period` defaults to
+    ///   seconds and `relative` to false. RedBeat's `{"__type__": "interval", "every": 30.0,
+    ///   "relative": false}` (every in seconds) is the same shape.
+    /// - Crontab: `{"minute": "*/15", "hour": "9-17", "day_of_week": "mon-fri", "day_of_month": "*",
+    ///   "month_of_year": "*"}`; omitted fields are `*`; a field is a string, an integer or an array
+    ///   of integers. RedBeat writes it with `"__type__": "crontab"`.
+    ///
+    /// Unknown members are errors: a misspelt `"minutes"` would otherwise leave minute at `*`,
+    /// which fires every minute.
+    public init(json: JSONValue) throws(ScheduleError) {
+        guard let object = json.objectValue else {
+            throw Self.objectError("expected an object, found \(json.typeName)")
+        }
+        let crontabKeys = CrontabField.allCases.map(\.rawValue)
+        let type: String
+        switch object["__type__"] {
+        case nil:
+            if object["every"] != nil {
+                type = "interval"
+            } else if object.keys.contains(where: crontabKeys.contains) {
+                type = "crontab"
+            } else {
+                throw Self.objectError("expected \"every\" (an interval) or crontab fields (\"minute\", \"hour\", ...)")
+            }
+        case .string(let name)?:
+            type = name
+        case let other?:
+            throw Self.objectError("\"__type__\" must be a string, found \(other.typeName)")
+        }
+
+        switch type {
+        case "interval":
+            try Self.rejectUnknownKeys(object, allowed: ["__type__", "every", "period", "relative"])
+            self = .interval(try Self.interval(from: object))
+        case "crontab":
+            try Self.rejectUnknownKeys(object, allowed: ["__type__"] + crontabKeys)
+            var specs: [CrontabField: CrontabSpec] = [:]
+            for field in CrontabField.allCases {
+                if let value = object[field.rawValue] {
+                    specs[field] = try Self.crontabSpec(value, field: field)
+                }
+            }
+            self = .crontab(
+                try CrontabSchedule(
+                    minute: specs[.minute] ?? "*", hour: specs[.hour] ?? "*", dayOfWeek: specs[.dayOfWeek] ?? "*",
+                    dayOfMonth: specs[.dayOfMonth] ?? "*", monthOfYear: specs[.monthOfYear] ?? "*"))
+        default:
+            throw Self.objectError("schedule type \"\(type)\" is not supported (only interval and crontab are)")
+        }
+    }
+
+    /// RedBeat's form, which Celery's RedBeat decoder reads back: `every` in seconds as a float,
+    /// `relative` always present, crontab fields as they were written.
+    public var json: JSONValue {
+        switch self {
+        case .interval(let interval):
+            return .object([
+                "__type__": .string("interval"), "every": .double(interval.duration.seconds),
+                "relative": .bool(interval.relative),
+            ])
+        case .crontab(let crontab):
+            var object: JSONObject = ["__type__": .string("crontab")]
+            for field in CrontabField.allCases {
+                switch crontab.spec(of: field) {
+                case .text(let text): object[field.rawValue] = .string(text)
+                case .integer(let value): object[field.rawValue] = .integer(value)
+                case .integers(let values): object[field.rawValue] = .array(values.map { .integer($0) })
+                }
+            }
+            return .object(object)
+        }
+    }
+
+    private static func interval(from object: JSONObject) throws(ScheduleError) -> IntervalSchedule {
+        var period = IntervalSchedule.Period.seconds
+        if let value = object["period"] {
+            guard let name = value.stringValue else {
+                throw .interval("period", "expected a string such as \"seconds\", found \(value.typeName)")
+            }
+            period = try IntervalSchedule.period(named: name)
+        }
+        var relative = false
+        if let value = object["relative"] {
+            guard let flag = value.boolValue else {
+                throw .interval("relative", "expected true or false, found \(value.typeName)")
+            }
+            relative = flag
+        }
+        guard let every = object["every"]?.numberValue else {
+            throw .interval("every", "expected a number, found \(object["every"]?.typeName ?? "nothing")")
+        }
+        if let integer = every.int64Value, let exact = Int(exactly: integer) {
+            return try IntervalSchedule(every: exact, period: period, relative: relative)
+        }
+        return try IntervalSchedule(every: every.doubleValue, period: period, relative: relative)
+    }
+
+    private static func crontabSpec(_ value: JSONValue, field: CrontabField) throws(ScheduleError) -> CrontabSpec {
+        switch value {
+        case .string(let text):
+            return .text(text)
+        case .number(let number):
+            guard let integer = number.int64Value, let exact = Int(exactly: integer) else {
+                throw .crontabField(field, "\(number) is not a whole number")
+            }
+            return .integer(exact)
+        case .array(let items):
+            var values: [Int] = []
+            for item in items {
+                guard let integer = item.numberValue?.int64Value, let exact = Int(exactly: integer) else {
+                    throw .crontabField(field, "a list may hold only whole numbers, found \(item.typeName)")
+                }
+                values.append(exact)
+            }
+            return .integers(values)
+        default:
+            throw .crontabField(field, "expected a string, an integer or a list of integers, found \(value.typeName)")
+        }
+    }
+
+    private static func rejectUnknownKeys(_ object: JSONObject, allowed: [String]) throws(ScheduleError) {
+        if let unknown = object.keys.first(where: { !allowed.contains($0) }) {
+            let expected = allowed.filter { $0 != "__type__" }.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw objectError("unknown member \"\(unknown)\" (expected \(expected))")
+        }
+    }
+
+    private static func objectError(_ problem: String) -> ScheduleError {
+        ScheduleError(.invalidScheduleObject, field: nil, "schedule: \(problem)")
+    }
+}

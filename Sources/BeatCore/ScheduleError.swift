@@ -1,0 +1,37 @@
+/// Why a schedule cannot be built: which field, and which part of it is wrong.
+///
+/// The description is one line a user can act on, e.g.
+/// `crontab field day_of_week: "mun" is not a day name or number 0-6`.
+public struct ScheduleError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Code: Hashable, Sendable {
+        /// A crontab field's syntax or range.
+        case invalidCrontabField
+        /// Valid fields whose days never meet, such as the 31st of February.
+        case crontabNeverFires
+        /// A `"m h dom mon dow"` string without five fields.
+        case invalidCrontabString
+        /// An interval's `every`, `period` or `relative`.
+        case invalidInterval
+        /// A schedule object (JSON) that is neither an interval nor a crontab.
+        case invalidScheduleObject
+    }
+
+    public let code: Code
+    /// The field at fault as Celery names it (`"minute"`, `"day_of_week"`, `"every"`, `"period"`), if one is.
+    public let field: String?
+    public let description: String
+
+    init(_ code: Code, field: String?, _ description: String) {
+        self.code = code
+        self.field = field
+        self.description = description
+    }
+
+    static func crontabField(_ field: CrontabField, _ problem: String) -> ScheduleError {
+        ScheduleError(.invalidCrontabField, field: field.rawValue, "crontab field \(field.rawValue): \(problem)")
+    }
+
+    static func interval(_ field: String, _ problem: String) -> ScheduleError {
+        ScheduleError(.invalidInterval, field: field, "interval \(field): \(problem)")
+    }
+}
