@@ -1,6 +1,6 @@
 /// A binary min-heap: the timetable's queue of next-due instants, so a tick looks at the earliest
 /// entry only and 100,000 idle entries cost nothing between firings.
-struct MinHeap<Element: Comparable> {
+struct MinHeap<Element: Comparable & Sendable>: Sendable {
     private(set) var elements: [Element] = []
 
     var isEmpty: Bool { elements.isEmpty }

@@ -21,7 +21,7 @@ public struct Timetable: Sendable {
         fileprivate var generation: UInt32
     }
 
-    private struct Item: Comparable {
+    private struct Item: Comparable, Sendable {
         var due: Instant
         var generation: UInt32
         var key: String
@@ -56,7 +56,7 @@ public struct Timetable: Sendable {
         var slot = Slot(
             schedule: schedule, enabled: enabled, lastRunAt: lastRunAt, firstSeen: firstSeen,
             totalRunCount: totalRunCount, digest: digest, nextDue: nil, generation: 0)
-        schedule(&slot, key: key, now: now)
+        place(&slot, key: key, now: now)
         slots[key] = slot
         compactIfMostlyStale()
     }
@@ -91,7 +91,7 @@ public struct Timetable: Sendable {
         slot.lastRunAt = instant
         slot.totalRunCount += 1
         slot.digest = digest
-        schedule(&slot, key: key, now: instant)
+        place(&slot, key: key, now: instant)
         slots[key] = slot
         compactIfMostlyStale()
     }
@@ -99,12 +99,12 @@ public struct Timetable: Sendable {
     /// Puts a handed-out entry back, due again by its own schedule (or at `retryAt`, when given).
     public mutating func reschedule(key: String, now: Instant, retryAt: Instant? = nil) {
         guard var slot = slots[key] else { return }
-        schedule(&slot, key: key, now: now, override: retryAt)
+        place(&slot, key: key, now: now, override: retryAt)
         slots[key] = slot
         compactIfMostlyStale()
     }
 
-    private mutating func schedule(_ slot: inout Slot, key: String, now: Instant, override: Instant? = nil) {
+    private mutating func place(_ slot: inout Slot, key: String, now: Instant, override: Instant? = nil) {
         nextGeneration &+= 1
         slot.generation = nextGeneration
         guard slot.enabled else {

@@ -1,0 +1,95 @@
+import CivilTime
+public import JSON
+
+/// Reads an entry from the JSON text stored in Redis, accepting both celerybeat-redis formats.
+///
+/// Defaults: `enabled` true, `args` `[]`, `kwargs` `{}`, queue `celery` (applied when sending).
+/// Legacy entries: `crontab` wins over `interval` when both are present, as in celerybeat-redis 0.1.3.
+/// Any problem is an `EntryError` naming the key and the field; nothing is guessed.
+public enum EntryDecoder {
+    public static func decode(key: String, name: String, json bytes: [UInt8]) throws(EntryError) -> Entry {
+        func fail(_ reason: String) -> EntryError { EntryError(key: key, reason: reason) }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw fail("\(error)")
+        }
+        guard let object = value.objectValue else { throw fail("the value must be a JSON object, not \(value.typeName)") }
+
+        guard let taskValue = object["task"] else { throw fail("missing \"task\"") }
+        guard let task = taskValue.stringValue, !task.isEmpty else {
+            throw fail("\"task\" must be a non-empty string, not \(JSONWriter.string(taskValue))")
+        }
+
+        let format: Entry.Format
+        let scheduleJSON: JSONValue
+        if let current = object["schedule"] {
+            format = .current
+            scheduleJSON = current
+        } else if let crontab = object["crontab"], !crontab.isNull {
+            format = .legacy
+            scheduleJSON = crontab
+        } else if let interval = object["interval"], !interval.isNull {
+            format = .legacy
+            scheduleJSON = interval
+        } else {
+            throw fail("missing \"schedule\" (or the legacy \"interval\" or \"crontab\")")
+        }
+        let schedule: Schedule
+        do {
+            schedule = try Schedule(json: scheduleJSON)
+        } catch {
+            throw fail("schedule: \(error)")
+        }
+
+        var enabled = true
+        if let value = object["enabled"], !value.isNull {
+            guard let bool = value.boolValue else { throw fail("\"enabled\" must be true or false, not \(JSONWriter.string(value))") }
+            enabled = bool
+        }
+
+        var args: [JSONValue] = []
+        if let value = object["args"], !value.isNull {
+            guard let array = value.arrayValue else { throw fail("\"args\" must be a JSON array, not \(value.typeName)") }
+            args = array
+        }
+        var kwargs: JSONObject = [:]
+        if let value = object["kwargs"], !value.isNull {
+            guard let dictionary = value.objectValue else { throw fail("\"kwargs\" must be a JSON object, not \(value.typeName)") }
+            kwargs = dictionary
+        }
+
+        var options = EntryOptions()
+        do throws(OptionError) {
+            if format == .legacy {
+                try options.read(from: object, names: ["queue", "exchange", "routing_key", "expires"])
+            }
+            if let value = object["options"], !value.isNull {
+                guard let dictionary = value.objectValue else { throw OptionError("\"options\" must be a JSON object, not \(value.typeName)") }
+                try options.read(from: dictionary)
+            }
+        } catch {
+            throw fail(error.reason.hasPrefix("\"options\"") ? error.reason : "option \(error.reason)")
+        }
+
+        var totalRunCount: Int64 = 0
+        if let value = object["total_run_count"], !value.isNull {
+            guard let count = value.numberValue?.int64Value, count >= 0 else {
+                throw fail("\"total_run_count\" must be a non-negative integer, not \(JSONWriter.string(value))")
+            }
+            totalRunCount = count
+        }
+        var lastRunAt: Instant?
+        if let value = object["last_run_at"], !value.isNull {
+            guard let instant = PythonDatetime.decode(value) else {
+                throw fail("\"last_run_at\" is not a datetime: \(JSONWriter.string(value))")
+            }
+            lastRunAt = instant
+        }
+
+        return Entry(
+            key: key, name: name, task: task, enabled: enabled, schedule: schedule, args: args, kwargs: kwargs,
+            options: options, totalRunCount: totalRunCount, lastRunAt: lastRunAt, format: format)
+    }
+}

@@ -1,0 +1,48 @@
+public import CivilTime
+public import JSON
+
+/// `last_run_at` in the encodings found in celerybeat-redis data.
+///
+/// celerybeat-redis writes a naive datetime as its components
+/// (`{"__type__": "datetime", "year": 2014, ..., "microsecond": 667}`), in UTC with Celery's
+/// default `enable_utc`; kombu 5.3+ writes `{"__type__": "datetime", "__value__": ISO}`; hand-made
+/// entries often hold a plain ISO 8601 string. All three are read; naive values are UTC.
+/// swiftbeat writes the component form, so celerybeat-redis can still read what it wrote.
+public enum PythonDatetime {
+    public static func decode(_ value: JSONValue) -> Instant? {
+        switch value {
+        case .string(let text):
+            return (try? ISO8601.parse(text))?.instantAssumingUTC
+        case .object(let object):
+            guard object["__type__"]?.stringValue == "datetime" else { return nil }
+            if let text = object["__value__"]?.stringValue {
+                return (try? ISO8601.parse(text))?.instantAssumingUTC
+            }
+            func component(_ name: String, default fallback: Int? = nil) -> Int? {
+                guard let value = object[name] else { return fallback }
+                return value.numberValue?.int64Value.map { Int($0) }
+            }
+            guard let year = component("year"), let month = component("month"), let day = component("day"),
+                let hour = component("hour", default: 0), let minute = component("minute", default: 0),
+                let second = component("second", default: 0), let microsecond = component("microsecond", default: 0)
+            else { return nil }
+            let wall = CivilDateTime(
+                year: year, month: month, day: day, hour: hour, minute: minute, second: second, microsecond: microsecond)
+            guard wall.isValid else { return nil }
+            return wall.instant(utcOffsetSeconds: 0)
+        default:
+            return nil
+        }
+    }
+
+    /// The component form in UTC, with the member order Python's `DateTimeEncoder` produced.
+    public static func encode(_ instant: Instant) -> JSONValue {
+        let wall = CivilDateTime(instant)
+        return .object([
+            "__type__": .string("datetime"),
+            "year": .integer(wall.year), "month": .integer(wall.month), "day": .integer(wall.day),
+            "hour": .integer(wall.hour), "minute": .integer(wall.minute), "second": .integer(wall.second),
+            "microsecond": .integer(wall.microsecond),
+        ])
+    }
+}
