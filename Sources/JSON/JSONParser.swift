@@ -355,17 +355,26 @@ struct JSONReader {
     mutating func readString() throws(JSONError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, the bytes are the string.
+        var sawNonASCII = false
+        // Fast path: no escapes, the bytes are the string. ASCII needs no validation, and skipping
+        // the generic validator matters: it is called for every key and string of every entry.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                guard let string = String(validating: slice, as: UTF8.self) else {
-                    throw JSONError(offset: start, reason: "string is not valid UTF-8")
+                let string: String
+                if sawNonASCII {
+                    guard let validated = String(validating: slice, as: UTF8.self) else {
+                        throw JSONError(offset: start, reason: "string is not valid UTF-8")
+                    }
+                    string = validated
+                } else {
+                    string = String(decoding: slice, as: UTF8.self)
                 }
                 index += 1
                 return string
             }
+            if byte >= 0x80 { sawNonASCII = true }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("unescaped control character in a string") }
             index += 1

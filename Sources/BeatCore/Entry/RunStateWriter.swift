@@ -14,7 +14,7 @@ public enum RunStateWriter {
         let names = ["total_run_count", "last_run_at"]
         let found = try JSONParser.locateMembers(names, in: original)
         let count = Array(String(totalRunCount).utf8)
-        let lastRun = JSONWriter.serialize(PythonDatetime.encode(lastRunAt))
+        let lastRun = PythonDatetime.encodedBytes(lastRunAt)
         var replacements: [(range: Range<Int>, bytes: [UInt8])] = []
         var additions: [(key: String, bytes: [UInt8])] = []
         for (position, bytes) in [count, lastRun].enumerated() {
