@@ -53,7 +53,7 @@ extension Beat {
                 try apply(key: key, value: nil, now: now, on: redis)
                 return nil
             }
-            if Digest.of(value) == timetable[key]?.digest {
+            if Digest.of(value) == timetable.digest(of: key) {
                 entry = try decodeKnown(key: key, value: value)
             } else {
                 // Edited since it was loaded: take the new definition and decide again.
