@@ -78,7 +78,7 @@ let package = Package(
             swiftSettings: strictness),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore"],
+            dependencies: ["RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime"],
             swiftSettings: strictness),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "RedisClient", "JSON"], swiftSettings: strictness),
 
