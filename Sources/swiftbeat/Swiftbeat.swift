@@ -15,9 +15,9 @@ struct Swiftbeat: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            SendCommand.self, NextCommand.self, ListCommand.self, ShowCommand.self, AddCommand.self, EditCommand.self,
-            EnableCommand.self, DisableCommand.self, RemoveCommand.self, CheckCommand.self, ExportCommand.self,
-            ImportCommand.self,
+            RunCommand.self, StatusCommand.self, SendCommand.self, NextCommand.self, ListCommand.self, ShowCommand.self,
+            AddCommand.self, EditCommand.self, EnableCommand.self, DisableCommand.self, RemoveCommand.self,
+            CheckCommand.self, ExportCommand.self, ImportCommand.self,
         ])
 
     /// Runs a command and turns its failure into one line on stderr and an exit code:

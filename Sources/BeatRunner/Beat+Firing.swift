@@ -1,0 +1,213 @@
+import BeatCore
+import Broker
+import CeleryMessage
+import CivilTime
+import JSON
+import Logging
+import RedisClient
+
+extension Beat {
+    /// Fires every entry that is due, in batches, while this node may send.
+    ///
+    /// For each batch: re-read the entries (an edit or deletion made since the last reload wins),
+    /// build the messages, then commit in one script that checks the lock token and writes each
+    /// entry's run state only if the entry still holds what was read — pushing the messages in the
+    /// same step when the broker is this Redis server, or publishing them right after otherwise.
+    func fireDue() {
+        guard let redis else { return }
+        for _ in 0..<10_000 {
+            guard election.maySend(at: SystemClock.monotonicMicroseconds()) else { return }
+            let now = SystemClock.now()
+            let keys = timetable.popDue(now: now, limit: configuration.batchSize)
+            if keys.isEmpty { return }
+            let values: [[UInt8]?]
+            do {
+                values = try store.fetch(keys, on: redis)
+            } catch {
+                putBack(keys, now: now, retryAfterFailure: true)
+                redisFailed(error.description)
+                return
+            }
+            var firings: [CommitScript.Firing] = []
+            var messages: [CeleryMessage] = []
+            var names: [String] = []
+            for (key, value) in zip(keys, values) {
+                guard let (firing, message, name) = prepareFiring(key: key, value: value, now: now, on: redis) else { continue }
+                firings.append(firing)
+                messages.append(message)
+                names.append(name)
+            }
+            if firings.isEmpty { continue }
+            if !commit(&firings, messages: messages, names: names, now: now, on: redis) { return }
+        }
+    }
+
+    /// Builds one firing from the freshly read value, or returns nil (after updating the timetable)
+    /// when the entry is gone, invalid, disabled or no longer due.
+    private func prepareFiring(
+        key: String, value: [UInt8]?, now: Instant, on redis: RedisConnection
+    ) -> (CommitScript.Firing, CeleryMessage, String)? {
+        let entry: Entry
+        do {
+            guard let value else {
+                try apply(key: key, value: nil, now: now, on: redis)
+                return nil
+            }
+            if Digest.of(value) == timetable[key]?.digest {
+                entry = try decodeKnown(key: key, value: value)
+            } else {
+                // Edited since it was loaded: take the new definition and decide again.
+                guard let edited = try apply(key: key, value: value, now: now, on: redis) else { return nil }
+                guard edited.enabled, let due = timetable[key]?.nextDue, due <= now else { return nil }
+                entry = edited
+            }
+            guard entry.enabled else {
+                timetable.reschedule(key: key, now: now)
+                return nil
+            }
+            let updated = try RunStateWriter.write(totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value)
+            let message = entry.message(id: producer.nextTaskID(), producer: producer, now: now)
+            var firing = CommitScript.Firing(key: key, expected: value, updated: updated)
+            if push != nil, let broker = connectedBroker() as? RedisBroker {
+                let prepared = try broker.prepare([message])[0]
+                firing.lists = prepared.lists
+                firing.payload = prepared.payload
+            }
+            return (firing, message, entry.name)
+        } catch let error as StoreError {
+            putBack([key], now: now, retryAfterFailure: true)
+            redisFailed(error.description)
+        } catch let error as BrokerError {
+            putBack([key], now: now, retryAfterFailure: true)
+            logRepeating("prepare:\(key)") {
+                logger.error("cannot route a firing; it is retried", metadata: ["entry": "\(name(of: key))", "error": "\(error)"])
+            }
+        } catch {
+            // RunStateWriter or a decoding error: the stored value changed under us; reload decides.
+            timetable.reschedule(key: key, now: now)
+        }
+        return nil
+    }
+
+    private func decodeKnown(key: String, value: [UInt8]) throws -> Entry {
+        do {
+            return try EntryDecoder.decode(key: key, name: name(of: key), json: value)
+        } catch {
+            timetable.remove(key: key)
+            throw error
+        }
+    }
+
+    /// Commits a batch; returns false when firing should stop for now (lock lost, Redis failed).
+    private func commit(
+        _ firings: inout [CommitScript.Firing], messages: [CeleryMessage], names: [String], now: Instant,
+        on redis: RedisConnection
+    ) -> Bool {
+        let outcome: CommitScript.Outcome
+        do {
+            outcome = try store.commit(firings, token: lock.token, push: push, on: redis)
+        } catch {
+            // Whether the script ran is unknown when the connection broke mid-call; the entries
+            // are re-read before they fire again, so a committed firing is not repeated.
+            putBack(firings.map(\.key), now: now, retryAfterFailure: true)
+            redisFailed(error.description)
+            return false
+        }
+        guard case .results(let results) = outcome else {
+            putBack(firings.map(\.key), now: now, retryAfterFailure: false)
+            lostLockDuringCommit()
+            return false
+        }
+        var toPublish: [PendingPublish] = []
+        for (index, result) in results.enumerated() {
+            let firing = firings[index]
+            switch result {
+            case .committed:
+                timetable.fired(key: firing.key, at: now, digest: Digest.of(firing.updated))
+                let message = messages[index]
+                if push != nil {
+                    logSent(message, name: names[index])
+                } else {
+                    pending.removeAll { $0.key == firing.key }
+                    toPublish.append(PendingPublish(key: firing.key, message: message, attempts: 0, nextAttemptAt: .min))
+                }
+            case .deleted:
+                timetable.remove(key: firing.key)
+                logger.info("entry was deleted before it fired", metadata: ["entry": "\(names[index])"])
+            case .modified, .wrongType:
+                // Changed after it was read: forget the fingerprint so the next pass re-reads it.
+                timetable.reschedule(key: firing.key, now: now, retryAt: now)
+                nextReloadAt = min(nextReloadAt, SystemClock.monotonicMicroseconds())
+            }
+        }
+        if !toPublish.isEmpty {
+            publish(toPublish)
+        }
+        return true
+    }
+
+    /// Publishes committed firings; what the broker does not confirm waits for a retry.
+    func publish(_ batch: [PendingPublish]) {
+        let now = SystemClock.monotonicMicroseconds()
+        guard let broker = connectedBroker() else {
+            pending += batch.map { delayed($0, at: now) }
+            return
+        }
+        do {
+            try broker.publish(batch.map(\.message))
+            for item in batch { logSent(item.message, name: name(of: item.key)) }
+        } catch {
+            let failed = Set(error.unconfirmed)
+            for (index, item) in batch.enumerated() {
+                if failed.contains(index) { pending.append(delayed(item, at: now)) } else { logSent(item.message, name: name(of: item.key)) }
+            }
+            if error.kind == .unreachable {
+                self.broker?.close()
+                self.broker = nil
+            }
+            logRepeating("publish") {
+                logger.error(
+                    "the broker did not take \(failed.count) message(s); retrying with backoff",
+                    metadata: ["broker": "\(configuration.broker)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Retries the pending publishes whose time has come.
+    func publishPending() {
+        let now = SystemClock.monotonicMicroseconds()
+        guard pending.contains(where: { $0.nextAttemptAt <= now }) else { return }
+        let due = pending.filter { $0.nextAttemptAt <= now }
+        pending.removeAll { $0.nextAttemptAt <= now }
+        publish(due)
+    }
+
+    func dropPending(reason: String) {
+        for item in pending {
+            logger.error(
+                "dropped an unsent firing: \(reason)",
+                metadata: ["entry": "\(name(of: item.key))", "task": "\(item.message.task)", "id": "\(item.message.id)"])
+        }
+        pending.removeAll()
+    }
+
+    private func delayed(_ item: PendingPublish, at now: Int64) -> PendingPublish {
+        var item = item
+        item.attempts += 1
+        item.nextAttemptAt = now + PendingPublish.delay(afterAttempts: item.attempts)
+        return item
+    }
+
+    /// Returns handed-out entries to the timetable: due again at once, or after the Redis backoff.
+    private func putBack(_ keys: [String], now: Instant, retryAfterFailure: Bool) {
+        for key in keys {
+            timetable.reschedule(key: key, now: now, retryAt: now)
+        }
+    }
+
+    private func logSent(_ message: CeleryMessage, name: String) {
+        logger.info(
+            "sent \(name)",
+            metadata: ["task": "\(message.task)", "id": "\(message.id)", "queue": "\(message.destination.queue)"])
+    }
+}

@@ -1,0 +1,52 @@
+import BeatCore
+import CivilTime
+import Logging
+import RedisClient
+
+extension Beat {
+    /// Runs the election's actions against Redis and feeds their outcomes back.
+    func leadership(now: Int64) {
+        guard let redis else { return }
+        var actions = election.tick(at: now)
+        while !actions.isEmpty {
+            let action = actions.removeFirst()
+            let sentAt = SystemClock.monotonicMicroseconds()
+            switch action {
+            case .acquire:
+                do {
+                    let acquired = try lock.acquire(on: redis)
+                    election.acquired(acquired, sentAt: sentAt)
+                    if acquired {
+                        logger.notice("this node is now the leader and sends the tasks", metadata: ["lock.key": "\(lock.key)"])
+                        // Take over from the state in Redis, not from this standby's last reload.
+                        nextReloadAt = .min
+                        reloadAll()
+                    }
+                } catch {
+                    election.acquired(false, sentAt: sentAt)
+                    redisFailed(error.description)
+                }
+            case .renew:
+                let renewed: Bool?
+                do {
+                    renewed = try lock.renew(on: redis)
+                } catch {
+                    renewed = nil
+                    redisFailed(error.description)
+                }
+                actions += election.renewed(renewed, sentAt: sentAt)
+            case .stopSending(let reason):
+                logger.error("stopped sending and became a standby: \(reason)", metadata: ["lock.key": "\(lock.key)"])
+            case .release:
+                break
+            }
+        }
+    }
+
+    /// A commit found that the lock is no longer ours.
+    func lostLockDuringCommit() {
+        for case .stopSending(let reason) in election.lockLost(at: SystemClock.monotonicMicroseconds()) {
+            logger.error("stopped sending and became a standby: \(reason)", metadata: ["lock.key": "\(lock.key)"])
+        }
+    }
+}

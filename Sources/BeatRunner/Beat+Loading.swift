@@ -1,0 +1,130 @@
+import BeatCore
+import CivilTime
+import Logging
+import RedisClient
+
+extension Beat {
+    /// Re-reads every entry: new keys are added, edited ones replaced (their run state taken from
+    /// Redis), deleted ones dropped. Unchanged values are recognised by fingerprint and not parsed.
+    func reloadAll() {
+        nextReloadAt = SystemClock.monotonicMicroseconds() + configuration.reloadInterval.microseconds
+        guard let redis else { return }
+        do {
+            let keys = try store.scanKeys(on: redis)
+            let values = try store.fetch(keys, on: redis)
+            let now = SystemClock.now()
+            var seen = Set<String>(minimumCapacity: keys.count)
+            for (key, value) in zip(keys, values) {
+                seen.insert(key)
+                try apply(key: key, value: value, now: now, on: redis)
+            }
+            for key in timetable.slots.keys where !seen.contains(key) {
+                timetable.remove(key: key)
+                logger.info("entry removed from redis", metadata: ["entry": "\(name(of: key))"])
+            }
+            for key in invalidEntries.keys where !seen.contains(key) {
+                invalidEntries[key] = nil
+            }
+        } catch {
+            redisFailed(error.description)
+        }
+    }
+
+    /// Re-reads the keys named by change notifications.
+    func reload(keys: [String]) {
+        guard let redis, !keys.isEmpty else { return }
+        do {
+            let values = try store.fetch(keys, on: redis)
+            let now = SystemClock.now()
+            for (key, value) in zip(keys, values) {
+                try apply(key: key, value: value, now: now, on: redis)
+            }
+        } catch {
+            redisFailed(error.description)
+        }
+    }
+
+    /// Brings the timetable in line with what `key` holds. Returns the decoded entry when it is valid.
+    @discardableResult
+    func apply(key: String, value: [UInt8]?, now: Instant, on redis: RedisConnection) throws(StoreError) -> Entry? {
+        guard let value else {
+            // MGET answers nil for a missing key and for a key that is not a string.
+            let type = try store.type(of: key, on: redis)
+            if type == "none" {
+                if timetable[key] != nil {
+                    timetable.remove(key: key)
+                    logger.info("entry removed from redis", metadata: ["entry": "\(name(of: key))"])
+                }
+                invalidEntries[key] = nil
+            } else {
+                reject(key: key, digest: type.hashValue, reason: "the key holds a redis \(type), not a string of JSON")
+            }
+            return nil
+        }
+        let digest = Digest.of(value)
+        if let slot = timetable[key], slot.digest == digest, slot.nextDue != nil || !slot.enabled { return nil }
+        if invalidEntries[key] == digest { return nil }
+        do {
+            let entry = try EntryDecoder.decode(key: key, name: name(of: key), json: value)
+            if invalidEntries.removeValue(forKey: key) != nil {
+                logger.info("entry is valid again", metadata: ["entry": "\(entry.name)"])
+            }
+            let isNew = timetable[key] == nil
+            timetable.upsert(
+                key: key, schedule: entry.schedule, enabled: entry.enabled, lastRunAt: entry.lastRunAt,
+                totalRunCount: entry.totalRunCount, digest: digest, now: now)
+            if isNew {
+                logger.info(
+                    "entry loaded",
+                    metadata: ["entry": "\(entry.name)", "task": "\(entry.task)", "schedule": "\(entry.schedule)", "enabled": "\(entry.enabled)"])
+            } else {
+                logger.debug("entry changed", metadata: ["entry": "\(entry.name)"])
+            }
+            return entry
+        } catch {
+            reject(key: key, digest: digest, reason: error.reason)
+            return nil
+        }
+    }
+
+    /// Drops an unusable entry from the timetable and logs why, once per change of the key.
+    /// Nothing is ever written to a key that could not be parsed.
+    private func reject(key: String, digest: Int, reason: String) {
+        timetable.remove(key: key)
+        guard invalidEntries[key] != digest else { return }
+        invalidEntries[key] = digest
+        logger.error("skipping invalid entry", metadata: ["key": "\(key)", "reason": "\(reason)"])
+    }
+
+    func name(of key: String) -> String {
+        key.hasPrefix(configuration.keyPrefix) ? String(key.dropFirst(configuration.keyPrefix.count)) : key
+    }
+
+    /// Reads what the change subscription received and reloads those keys.
+    func readNotifications() {
+        guard let subscriber else { return }
+        let replies: [RedisReply]
+        do {
+            replies = try subscriber.readAvailableReplies()
+        } catch {
+            self.subscriber = nil
+            return
+        }
+        var keys: [String] = []
+        var everything = false
+        for reply in replies {
+            guard case .message(let channel, let pattern, let payload)? = RedisPubSubEvent(reply) else { continue }
+            if pattern != nil {
+                // Keyspace notification: the channel is __keyspace@<db>__:<key>.
+                if let colon = channel.firstIndex(of: ":") { keys.append(String(channel[channel.index(after: colon)...])) }
+            } else if let text = String(validating: payload, as: UTF8.self) {
+                if text == EntryChanges.everything { everything = true } else { keys.append(text) }
+            }
+        }
+        if everything {
+            reloadAll()
+        } else {
+            reload(keys: Array(Set(keys.filter { $0.hasPrefix(configuration.keyPrefix) })))
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import BeatCore
+public import Broker
+import CeleryMessage
+import CivilTime
+import JSON
+public import Logging
+import RedisClient
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `swiftbeat run`: the loop that keeps the timetable in step with Redis and, while this node
+/// holds the lock, fires what is due.
+///
+/// One thread does everything, in order: leadership (acquire, renew, give up), reloading entries,
+/// firing, retrying publishes, then sleeping until the next deadline. Every Redis and broker call
+/// is bounded by a timeout, so a shutdown signal is honoured within a couple of seconds. Errors
+/// from Redis or the broker are logged and retried with backoff; nothing in the data can stop it.
+public final class Beat {
+    let configuration: RunnerConfiguration
+    let logger: Logger
+    let wakeup = Wakeup()
+
+    var timetable: Timetable
+    var election: LeaderElection
+    var lock: LeaderLock
+    var store: EntryStore
+    var producer = CeleryProducer()
+    let push: CommitScript.Push?
+
+    /// The scheduler's Redis; nil until connected (and after a failed connect).
+    var redis: RedisConnection?
+    /// A second connection that only listens for change notifications.
+    var subscriber: RedisConnection?
+    var broker: (any Broker)?
+
+    /// Keys whose stored value could not be used, with the fingerprint of what was logged, so each
+    /// problem is logged once per change of the key.
+    var invalidEntries: [String: Int] = [:]
+    /// Committed firings waiting to be published (only when the broker is not the schedule's Redis).
+    var pending: [PendingPublish] = []
+    var nextReloadAt: Int64 = .min
+    var nextKeepAliveAt: Int64 = .min
+    /// After a Redis failure, nothing is retried before this (monotonic microseconds).
+    var redisBackoff = Backoff()
+    var brokerBackoff = Backoff()
+    var lastLogged: [String: Int64] = [:]
+
+    public init(configuration: RunnerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        timetable = Timetable(
+            zone: configuration.zone, startingDeadline: configuration.startingDeadline.map { Microseconds($0.microseconds) })
+        election = LeaderElection(
+            ttlMicroseconds: configuration.lockTTL.microseconds,
+            retryIntervalMicroseconds: configuration.standbyRetry.microseconds)
+        lock = LeaderLock(
+            key: configuration.lockKey, token: Self.lockToken(producer: producer),
+            ttlMilliseconds: configuration.lockTTL.microseconds / 1000)
+        store = EntryStore(keyPrefix: configuration.keyPrefix, lockKey: configuration.lockKey)
+        push = configuration.sameServerPush
+    }
+
+    /// Runs until SIGTERM or SIGINT, then releases the lock and returns.
+    public func run() {
+        logger.info(
+            "swiftbeat starting",
+            metadata: [
+                "scheduler": "\(configuration.scheduler.redactedURL)", "broker": "\(configuration.broker)",
+                "prefix": "\(configuration.keyPrefix)", "timezone": "\(configuration.zone.identifier)",
+                "lock.key": "\(configuration.lockKey)", "lock.ttl": "\(configuration.lockTTL)",
+                "delivery": "\(push == nil ? "commit, then publish" : "commit and push in one redis script")",
+            ])
+        var seeded = configuration.seedEntries.isEmpty
+        while !wakeup.shutdownRequested {
+            let now = SystemClock.monotonicMicroseconds()
+            if connectIfNeeded(now: now) {
+                if !seeded { seeded = seedScheduleFile() }
+                leadership(now: now)
+                if now >= nextReloadAt { reloadAll() }
+                readNotifications()
+                if election.maySend(at: SystemClock.monotonicMicroseconds()) {
+                    fireDue()
+                    publishPending()
+                } else if !pending.isEmpty {
+                    dropPending(reason: "this node is no longer the leader")
+                }
+                keepBrokerAlive(now: SystemClock.monotonicMicroseconds())
+            }
+            wakeup.drainSignals()
+            sleepUntilNextDeadline()
+        }
+        shutdown()
+    }
+
+    /// Sleeps until the earliest of: the next due entry (leader only), a lock deadline, the next
+    /// reload, a publish retry, the end of a Redis backoff, and `maxInterval` from now.
+    private func sleepUntilNextDeadline() {
+        let now = SystemClock.monotonicMicroseconds()
+        var deadlines = [now + configuration.maxInterval.microseconds, election.nextDeadline, nextReloadAt]
+        if redisBackoff.isWaiting(at: now) {
+            deadlines.append(redisBackoff.until)
+        } else if election.role == .leader {
+            if let due = timetable.nextDue() { deadlines.append(now + (due - SystemClock.now()).value) }
+            if let retry = pending.map(\.nextAttemptAt).min() { deadlines.append(retry) }
+        }
+        let deadline = max(now, deadlines.min() ?? now)
+        wakeup.wait(microseconds: deadline - now, socket: subscriber?.fileDescriptor)
+    }
+
+    private func shutdown() {
+        if !pending.isEmpty { dropPending(reason: "swiftbeat is shutting down") }
+        for action in election.shutdown() where action == .release {
+            if let redis {
+                do {
+                    let released = try lock.release(on: redis)
+                    logger.info(released ? "released the lock" : "the lock was no longer ours to release", metadata: ["lock.key": "\(lock.key)"])
+                } catch {
+                    logger.warning("could not release the lock; it expires by its TTL", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        broker?.close()
+        subscriber?.close()
+        redis?.close()
+        logger.info("swiftbeat stopped")
+    }
+
+    /// The lock's value: unique per process start, and readable by `swiftbeat status`.
+    static func lockToken(producer: CeleryProducer) -> String {
+        var ids = producer.ids
+        let token: JSONValue = .object([
+            "host": .string(CeleryProducer.hostname), "pid": .integer(Int(getpid())),
+            "token": .string(ids.next()), "since": .string(ISO8601.format(SystemClock.now(), utcOffsetSeconds: 0)),
+        ])
+        return JSONWriter.string(token, style: .compact)
+    }
+
+    /// Logs `message` at most once per `interval` for the same `key`, so a Redis outage does not
+    /// flood the log while every loop retries.
+    func logRepeating(_ key: String, every interval: Int64 = 10_000_000, _ log: () -> Void) {
+        let now = SystemClock.monotonicMicroseconds()
+        if let last = lastLogged[key], now - last < interval { return }
+        lastLogged[key] = now
+        log()
+    }
+}
+
+/// Exponential backoff for retrying a failed service: 0.5 s doubling to 30 s, reset on success.
+struct Backoff {
+    private(set) var until: Int64 = .min
+    private var delay: Int64 = 0
+
+    mutating func failed(at now: Int64) {
+        delay = delay == 0 ? 500_000 : min(delay * 2, 30_000_000)
+        until = now + delay
+    }
+
+    mutating func succeeded() {
+        delay = 0
+        until = .min
+    }
+
+    func isWaiting(at now: Int64) -> Bool { now < until }
+}

@@ -1,0 +1,66 @@
+public import Broker
+public import CivilTime
+public import RedisClient
+
+/// Everything `run` needs, resolved and checked once by the command line.
+public struct RunnerConfiguration: Sendable {
+    /// The Redis holding the entries and the lock.
+    public var scheduler: RedisConfiguration
+    public var broker: BrokerURL
+    public var brokerOptions: BrokerTransportOptions
+    /// Entries are the keys `<keyPrefix><name>`.
+    public var keyPrefix: String
+    /// The zone crontabs are read in.
+    public var zone: TimeZoneRules
+    /// The longest the loop sleeps, so a wall-clock jump or a missed notification is noticed.
+    public var maxInterval: Duration
+    /// How often every entry is re-read to find raw edits made with redis-cli.
+    public var reloadInterval: Duration
+    public var lockKey: String
+    public var lockTTL: Duration
+    /// How often a standby tries to take the lock.
+    public var standbyRetry: Duration
+    /// Celery's `beat_cron_starting_deadline`.
+    public var startingDeadline: Duration?
+    /// Firings committed and published together.
+    public var batchSize: Int
+    /// Entries from `--schedule-file`, as stored JSON: written only where the key is absent.
+    public var seedEntries: [(name: String, json: [UInt8])]
+
+    public init(
+        scheduler: RedisConfiguration, broker: BrokerURL, brokerOptions: BrokerTransportOptions = BrokerTransportOptions(),
+        keyPrefix: String = "tasks:meta:", zone: TimeZoneRules = .utc, maxInterval: Duration = .seconds(5),
+        reloadInterval: Duration = .seconds(5), lockKey: String = "celery:beat:task_lock", lockTTL: Duration = .seconds(30),
+        standbyRetry: Duration = .seconds(1), startingDeadline: Duration? = nil, batchSize: Int = 1000,
+        seedEntries: [(name: String, json: [UInt8])] = []
+    ) {
+        self.scheduler = scheduler
+        self.broker = broker
+        self.brokerOptions = brokerOptions
+        self.keyPrefix = keyPrefix
+        self.zone = zone
+        self.maxInterval = maxInterval
+        self.reloadInterval = reloadInterval
+        self.lockKey = lockKey
+        self.lockTTL = lockTTL
+        self.standbyRetry = standbyRetry
+        self.startingDeadline = startingDeadline
+        self.batchSize = batchSize
+        self.seedEntries = seedEntries
+    }
+
+    /// When the broker is the scheduler's own Redis server (the common setup), a firing's message
+    /// is pushed in the same script that writes its run state back, so both happen or neither does.
+    var sameServerPush: CommitScript.Push? {
+        guard case .redis(let brokerRedis) = broker, brokerRedis.endpoint == scheduler.endpoint,
+            brokerRedis.username == scheduler.username, brokerRedis.password == scheduler.password
+        else { return nil }
+        return CommitScript.Push(brokerDatabase: brokerRedis.database, scheduleDatabase: scheduler.database)
+    }
+}
+
+extension Duration {
+    var microseconds: Int64 {
+        components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000
+    }
+}
