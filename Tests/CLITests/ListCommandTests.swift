@@ -121,3 +121,14 @@ import TestSupport
         #expect(result.stderr == "swiftbeat: 4 of 5 entries are invalid\n")
     }
 }
+
+@Suite struct ManageCommandHelpTests {
+    @Test(arguments: ["list", "show", "add", "edit", "enable", "disable", "remove", "check", "export", "import"])
+    func everyCommandsHelpHasAnExample(command: String) throws {
+        let result = try SwiftbeatBinary.run([command, "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Example"), "\(result.stdout)")
+        #expect(result.stdout.contains("swiftbeat \(command)"), "\(result.stdout)")
+        #expect(result.stdout.contains("--scheduler-url"), "\(result.stdout)")
+    }
+}
