@@ -276,6 +276,16 @@ final class HACluster: @unchecked Sendable {
         return (try? JSONParser.parse(stored))?.objectValue?["total_run_count"]?.numberValue?.int64Value
     }
 
+    /// Entries whose stored `total_run_count` differs from the number of their messages in the
+    /// broker, as `entry: stored vs sent`; empty when every committed firing was sent exactly once.
+    func runCountMismatches(_ firings: [HAFiring]) throws -> [String] {
+        try entryNames.compactMap { entry in
+            let sent = Int64(firings.filter { $0.entry == entry }.count)
+            let stored = try totalRunCount(of: entry)
+            return stored == sent ? nil : "\(entry): total_run_count \(stored.map(String.init) ?? "missing") vs \(sent) sent"
+        }
+    }
+
     /// Every message in the broker's `celery` list, as firings (the list is not consumed).
     func brokerFirings() throws -> [HAFiring] {
         let connection = try RedisConnection(configuration: try RedisConfiguration(url: brokerURL))

@@ -48,6 +48,7 @@ extension HATests {
         check.gaps = [(stoppedAt, tookOver)]
         let problems = check.problems(firings, entries: cluster.entryNames)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))\n\(cluster.logs)")
+        #expect(try cluster.runCountMismatches(firings) == [])
 
         // It rejoined the election: once the other node dies, it leads again.
         let killedAt = HATime.now
@@ -99,7 +100,10 @@ extension HATests {
         cluster.stopNodes()
         var check = HASlotCheck()
         check.gaps = [(stolenAt, retook)]
-        let problems = check.problems(try cluster.brokerFirings(), entries: cluster.entryNames)
+        let all = try cluster.brokerFirings()
+        let problems = check.problems(all, entries: cluster.entryNames)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))\n\(cluster.logs)")
+        // The refused commits wrote nothing: the run counts match what was sent.
+        #expect(try cluster.runCountMismatches(all) == [])
     }
 }

@@ -84,7 +84,10 @@ extension HATests {
         cluster.stopNodes()
         var check = HASlotCheck()
         check.gaps = [(gap.0, max(gap.1, resumed))]
-        let problems = check.problems(try cluster.brokerFirings(), entries: cluster.entryNames)
+        let firings = try cluster.brokerFirings()
+        let problems = check.problems(firings, entries: cluster.entryNames)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))\n\(cluster.logs)")
+        // A commit cut off by the outage either ran whole (state and message) or not at all.
+        #expect(try cluster.runCountMismatches(firings) == [])
     }
 }
