@@ -23,7 +23,26 @@ public final class ManagedProcess: @unchecked Sendable {
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
         self.logURL = logURL
-        try process.run()
+        try Self.withTerminationSignalsUnblocked { try process.run() }
+    }
+
+    /// The signals a test sends to stop a child (SIGTERM, SIGINT...) or that Celery acts on.
+    private static let terminationSignals = [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2]
+
+    /// Runs `body` (which starts a child) with the termination signals unblocked in this thread.
+    ///
+    /// A child inherits the signal mask of the thread that spawns it, and Foundation's `Process`
+    /// does not reset it. Test threads (the cooperative pool, libdispatch workers) block most
+    /// signals, so without this a child would never see the SIGTERM of `stop()`: a Python worker
+    /// would keep running until SIGKILL, and could never shut down gracefully.
+    private static func withTerminationSignalsUnblocked<Result>(_ body: () throws -> Result) rethrows -> Result {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in terminationSignals { sigaddset(&unblock, signal) }
+        var previous = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &unblock, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     public var pid: Int32 { process.processIdentifier }
