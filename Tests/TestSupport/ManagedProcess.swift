@@ -62,6 +62,16 @@ public final class ManagedProcess: @unchecked Sendable {
         }
     }
 
+    /// `waitForLog`, for async tests: polls without holding a thread.
+    public func pollForLog(containing text: String, timeout: Duration = .seconds(60)) async throws {
+        try await pollUntil("\"\(text)\" in \(logURL.lastPathComponent)", timeout: timeout) {
+            if !isRunning, !log.contains(text) {
+                throw WaitTimeout(description: "process exited (\(process.terminationStatus)) before logging \"\(text)\":\n\(log.suffix(3000))")
+            }
+            return log.contains(text)
+        }
+    }
+
     public func signal(_ signal: Int32) {
         lock.lock()
         defer { lock.unlock() }
@@ -72,6 +82,13 @@ public final class ManagedProcess: @unchecked Sendable {
     @discardableResult
     public func waitForExit(timeout: Duration = .seconds(30)) throws -> Int32 {
         try waitUntil("pid \(pid) to exit", timeout: timeout) { !process.isRunning }
+        return process.terminationStatus
+    }
+
+    /// `waitForExit`, for async tests.
+    @discardableResult
+    public func pollForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        try await pollUntil("pid \(pid) to exit", timeout: timeout) { !process.isRunning }
         return process.terminationStatus
     }
 
@@ -89,6 +106,12 @@ public final class ManagedProcess: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
         }
     }
+}
+
+/// A helper process that exited with a failure status.
+public struct ProcessFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(description: String) { self.description = description }
 }
 
 /// A fresh temporary folder for one test's files.
