@@ -1,0 +1,112 @@
+import Testing
+import TestSupport
+
+/// `swiftbeat send` against brokers that are down, refuse the password, or cannot route the
+/// message: one line naming the broker (never its password) and a non-zero exit, 2 when retrying
+/// later may help (unreachable), 1 when it will not.
+@Suite struct SendBrokerErrorTests {
+    @Test("An unreachable Redis exits 2 naming host and port")
+    func unreachableRedis() throws {
+        let port = FreePort.loopback()
+        try expectFailure(
+            ["send", "probe.record", "--broker-url", unreachableRedisURL(port: port)], exitCode: 2,
+            mentions: ["redis", "127.0.0.1:\(port)"])
+    }
+
+    @Test("An unreachable RabbitMQ exits 2 naming host and port, for each URL of a failover list")
+    func unreachableRabbitMQ() throws {
+        let (first, second) = (FreePort.loopback(), FreePort.loopback())
+        try expectFailure(
+            ["send", "probe.record", "--broker-url", unreachableAMQPURL(port: first)], exitCode: 2,
+            mentions: ["amqp", "127.0.0.1:\(first)"])
+        try expectFailure(
+            ["send", "probe.record", "--broker-url", unreachableAMQPURL(port: first) + ";" + unreachableAMQPURL(port: second)],
+            exitCode: 2, mentions: ["127.0.0.1:\(first)", "127.0.0.1:\(second)"])
+    }
+
+    @Test("A Redis that wants another password exits 1, as a refused AMQP login does, without the password")
+    func redisWrongPassword() throws {
+        try RedisServer.with(RedisServerOptions(password: "the-right-one")) { server in
+            try expectFailure(
+                ["send", "probe.record", "--broker-url", "redis://:\(password)@127.0.0.1:\(server.port)/0"], exitCode: 1,
+                mentions: ["AUTH", "127.0.0.1:\(server.port)"])
+            try expectFailure(
+                ["send", "probe.record", "--broker-url", "redis://someone:\(password)@127.0.0.1:\(server.port)/0"], exitCode: 1,
+                mentions: ["AUTH", "127.0.0.1:\(server.port)"])
+        }
+    }
+
+    @Test("A Redis that wants a password and got none exits 1 naming NOAUTH")
+    func redisMissingPassword() throws {
+        try RedisServer.with(RedisServerOptions(password: password)) { server -> Void in
+            try expectFailure(
+                ["send", "probe.record", "--broker-url", "redis://127.0.0.1:\(server.port)/0"], exitCode: 1,
+                mentions: ["NOAUTH"])
+        }
+    }
+
+    @Test("On Redis, a named exchange no queue is bound to exits 1 naming exchange and routing key")
+    func redisUnboundExchange() throws {
+        try RedisServer.with(RedisServerOptions(password: password)) { server -> Void in
+            try expectFailure(
+                ["send", "probe.record", "--exchange", "nowhere", "--routing-key", "nobody",
+                 "--broker-url", "redis://:\(password)@127.0.0.1:\(server.port)/0"],
+                exitCode: 1, mentions: ["\"nowhere\"", "\"nobody\""])
+        }
+    }
+}
+
+/// Against the private RabbitMQ of scripts/rabbitmq, as a user whose password is `password`
+/// (created for the suite by `RabbitMQUserScope`), so that every error case carries it.
+@Suite(.enabled(if: AMQPTestServer.isAvailable), RabbitMQUserScope())
+struct SendRabbitMQErrorTests {
+    @Test("A refused RabbitMQ login exits 1 naming ACCESS_REFUSED, without the password")
+    func wrongPassword() throws {
+        let server = try AMQPTestServer.required()
+        let wrong = server.url.replacing("guest:guest@", with: "guest:\(password)@")
+        try expectFailure(["send", "probe.record", "--broker-url", wrong], exitCode: 1, mentions: ["ACCESS_REFUSED", "guest"])
+        let encoded = server.url.replacing("guest:guest@", with: "guest:s3cr3t%2Fpw%40x@")
+        try expectFailure(["send", "probe.record", "--broker-url", encoded], exitCode: 1, mentions: ["ACCESS_REFUSED"])
+    }
+
+    @Test("An exchange that does not exist exits 1 naming it and NOT_FOUND")
+    func missingExchange() throws {
+        let exchange = AMQPTestServer.uniqueName("missing-exchange")
+        try expectFailure(
+            ["send", "probe.record", "--exchange", exchange, "--routing-key", "anything", "--broker-url", RabbitMQUserScope.url],
+            exitCode: 1, mentions: [exchange, "NOT_FOUND"])
+    }
+
+    @Test("A routing key no queue is bound to exits 1 naming it and NO_ROUTE: nothing is silently dropped")
+    func unroutable() throws {
+        let key = AMQPTestServer.uniqueName("unbound-key")
+        try expectFailure(
+            ["send", "probe.record", "--exchange", "amq.direct", "--routing-key", key, "--broker-url", RabbitMQUserScope.url],
+            exitCode: 1, mentions: ["amq.direct", key, "NO_ROUTE"])
+    }
+
+    @Test("A virtual host that does not exist exits 1 naming it")
+    func missingVirtualHost() throws {
+        let vhost = AMQPTestServer.uniqueName("missing-vhost")
+        let url = RabbitMQUserScope.url.replacing(/\/\/?$/, with: "/" + vhost)
+        try expectFailure(["send", "probe.record", "--broker-url", url], exitCode: 1, mentions: [vhost])
+    }
+}
+
+/// Creates a RabbitMQ user with the password `password` and every permission on `/` for the
+/// suite, and deletes it afterwards. Its URL is `RabbitMQUserScope.url` inside the suite.
+struct RabbitMQUserScope: SuiteTrait, TestScoping {
+    @TaskLocal static var url = ""
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let server = try AMQPTestServer.required()
+        let user = AMQPTestServer.uniqueName("cli-user")
+        try server.rabbitmqctl("-q", "add_user", user, password)
+        defer { _ = try? server.rabbitmqctl("-q", "delete_user", user) }
+        try server.rabbitmqctl("-q", "set_permissions", "-p", "/", user, ".*", ".*", ".*")
+        let url = server.url.replacing("guest:guest@", with: "\(user):\(password)@")
+        try await Self.$url.withValue(url) { try await function() }
+    }
+}
