@@ -76,7 +76,7 @@ let package = Package(
             swiftSettings: strictness),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["RedisClient", "JSON", "TestSupport"],
+            dependencies: ["RedisClient", "JSON", "CivilTime", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictness),
 
