@@ -22,8 +22,8 @@ func unreachableAMQPURL(port: Int = FreePort.loopback()) -> String {
 func expectFailure(
     _ arguments: [String], environment: [String: String] = [:], exitCode: Int32, mentions: [String],
     sourceLocation: SourceLocation = #_sourceLocation
-) throws -> String {
-    let result = try SwiftbeatBinary.run(arguments, environment: environment)
+) async throws -> String {
+    let result = try await offloaded { try SwiftbeatBinary.run(arguments, environment: environment) }
     #expect(result.status == exitCode, "exit code, stderr: \(result.stderr)", sourceLocation: sourceLocation)
     #expect(result.stdout.isEmpty, "stdout: \(result.stdout)", sourceLocation: sourceLocation)
     let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false)

@@ -6,53 +6,52 @@ import TestSupport
 /// later may help (unreachable), 1 when it will not.
 @Suite struct SendBrokerErrorTests {
     @Test("An unreachable Redis exits 2 naming host and port")
-    func unreachableRedis() throws {
+    func unreachableRedis() async throws {
         let port = FreePort.loopback()
-        try expectFailure(
+        try await expectFailure(
             ["send", "probe.record", "--broker-url", unreachableRedisURL(port: port)], exitCode: 2,
             mentions: ["redis", "127.0.0.1:\(port)"])
     }
 
     @Test("An unreachable RabbitMQ exits 2 naming host and port, for each URL of a failover list")
-    func unreachableRabbitMQ() throws {
+    func unreachableRabbitMQ() async throws {
         let (first, second) = (FreePort.loopback(), FreePort.loopback())
-        try expectFailure(
+        try await expectFailure(
             ["send", "probe.record", "--broker-url", unreachableAMQPURL(port: first)], exitCode: 2,
             mentions: ["amqp", "127.0.0.1:\(first)"])
-        try expectFailure(
+        try await expectFailure(
             ["send", "probe.record", "--broker-url", unreachableAMQPURL(port: first) + ";" + unreachableAMQPURL(port: second)],
             exitCode: 2, mentions: ["127.0.0.1:\(first)", "127.0.0.1:\(second)"])
     }
 
     @Test("A Redis that wants another password exits 1, as a refused AMQP login does, without the password")
-    func redisWrongPassword() throws {
-        try RedisServer.with(RedisServerOptions(password: "the-right-one")) { server in
-            try expectFailure(
-                ["send", "probe.record", "--broker-url", "redis://:\(password)@127.0.0.1:\(server.port)/0"], exitCode: 1,
-                mentions: ["AUTH", "127.0.0.1:\(server.port)"])
-            try expectFailure(
-                ["send", "probe.record", "--broker-url", "redis://someone:\(password)@127.0.0.1:\(server.port)/0"], exitCode: 1,
-                mentions: ["AUTH", "127.0.0.1:\(server.port)"])
-        }
+    func redisWrongPassword() async throws {
+        let server = try RedisServer.start(RedisServerOptions(password: "the-right-one"))
+        defer { server.stop() }
+        try await expectFailure(
+            ["send", "probe.record", "--broker-url", "redis://:\(password)@127.0.0.1:\(server.port)/0"], exitCode: 1,
+            mentions: ["AUTH", "127.0.0.1:\(server.port)"])
+        try await expectFailure(
+            ["send", "probe.record", "--broker-url", "redis://someone:\(password)@127.0.0.1:\(server.port)/0"], exitCode: 1,
+            mentions: ["AUTH", "127.0.0.1:\(server.port)"])
     }
 
     @Test("A Redis that wants a password and got none exits 1 naming NOAUTH")
-    func redisMissingPassword() throws {
-        try RedisServer.with(RedisServerOptions(password: password)) { server -> Void in
-            try expectFailure(
-                ["send", "probe.record", "--broker-url", "redis://127.0.0.1:\(server.port)/0"], exitCode: 1,
-                mentions: ["NOAUTH"])
-        }
+    func redisMissingPassword() async throws {
+        let server = try RedisServer.start(RedisServerOptions(password: password))
+        defer { server.stop() }
+        try await expectFailure(
+            ["send", "probe.record", "--broker-url", "redis://127.0.0.1:\(server.port)/0"], exitCode: 1, mentions: ["NOAUTH"])
     }
 
     @Test("On Redis, a named exchange no queue is bound to exits 1 naming exchange and routing key")
-    func redisUnboundExchange() throws {
-        try RedisServer.with(RedisServerOptions(password: password)) { server -> Void in
-            try expectFailure(
-                ["send", "probe.record", "--exchange", "nowhere", "--routing-key", "nobody",
-                 "--broker-url", "redis://:\(password)@127.0.0.1:\(server.port)/0"],
-                exitCode: 1, mentions: ["\"nowhere\"", "\"nobody\""])
-        }
+    func redisUnboundExchange() async throws {
+        let server = try RedisServer.start(RedisServerOptions(password: password))
+        defer { server.stop() }
+        try await expectFailure(
+            ["send", "probe.record", "--exchange", "nowhere", "--routing-key", "nobody",
+             "--broker-url", "redis://:\(password)@127.0.0.1:\(server.port)/0"],
+            exitCode: 1, mentions: ["\"nowhere\"", "\"nobody\""])
     }
 }
 
@@ -61,35 +60,35 @@ import TestSupport
 @Suite(.enabled(if: AMQPTestServer.isAvailable), RabbitMQUserScope())
 struct SendRabbitMQErrorTests {
     @Test("A refused RabbitMQ login exits 1 naming ACCESS_REFUSED, without the password")
-    func wrongPassword() throws {
+    func wrongPassword() async throws {
         let server = try AMQPTestServer.required()
         let wrong = server.url.replacing("guest:guest@", with: "guest:\(password)@")
-        try expectFailure(["send", "probe.record", "--broker-url", wrong], exitCode: 1, mentions: ["ACCESS_REFUSED", "guest"])
+        try await expectFailure(["send", "probe.record", "--broker-url", wrong], exitCode: 1, mentions: ["ACCESS_REFUSED", "guest"])
         let encoded = server.url.replacing("guest:guest@", with: "guest:s3cr3t%2Fpw%40x@")
-        try expectFailure(["send", "probe.record", "--broker-url", encoded], exitCode: 1, mentions: ["ACCESS_REFUSED"])
+        try await expectFailure(["send", "probe.record", "--broker-url", encoded], exitCode: 1, mentions: ["ACCESS_REFUSED"])
     }
 
     @Test("An exchange that does not exist exits 1 naming it and NOT_FOUND")
-    func missingExchange() throws {
+    func missingExchange() async throws {
         let exchange = AMQPTestServer.uniqueName("missing-exchange")
-        try expectFailure(
+        try await expectFailure(
             ["send", "probe.record", "--exchange", exchange, "--routing-key", "anything", "--broker-url", RabbitMQUserScope.url],
             exitCode: 1, mentions: [exchange, "NOT_FOUND"])
     }
 
     @Test("A routing key no queue is bound to exits 1 naming it and NO_ROUTE: nothing is silently dropped")
-    func unroutable() throws {
+    func unroutable() async throws {
         let key = AMQPTestServer.uniqueName("unbound-key")
-        try expectFailure(
+        try await expectFailure(
             ["send", "probe.record", "--exchange", "amq.direct", "--routing-key", key, "--broker-url", RabbitMQUserScope.url],
             exitCode: 1, mentions: ["amq.direct", key, "NO_ROUTE"])
     }
 
     @Test("A virtual host that does not exist exits 1 naming it")
-    func missingVirtualHost() throws {
+    func missingVirtualHost() async throws {
         let vhost = AMQPTestServer.uniqueName("missing-vhost")
         let url = RabbitMQUserScope.url.replacing(/\/\/?$/, with: "/" + vhost)
-        try expectFailure(["send", "probe.record", "--broker-url", url], exitCode: 1, mentions: [vhost])
+        try await expectFailure(["send", "probe.record", "--broker-url", url], exitCode: 1, mentions: [vhost])
     }
 }
 
@@ -103,10 +102,17 @@ struct RabbitMQUserScope: SuiteTrait, TestScoping {
     ) async throws {
         let server = try AMQPTestServer.required()
         let user = AMQPTestServer.uniqueName("cli-user")
-        try server.rabbitmqctl("-q", "add_user", user, password)
-        defer { _ = try? server.rabbitmqctl("-q", "delete_user", user) }
-        try server.rabbitmqctl("-q", "set_permissions", "-p", "/", user, ".*", ".*", ".*")
+        try await offloaded {
+            try server.rabbitmqctl("-q", "add_user", user, password)
+            try server.rabbitmqctl("-q", "set_permissions", "-p", "/", user, ".*", ".*", ".*")
+        }
         let url = server.url.replacing("guest:guest@", with: "\(user):\(password)@")
-        try await Self.$url.withValue(url) { try await function() }
+        do {
+            try await Self.$url.withValue(url) { try await function() }
+        } catch {
+            _ = try? await offloaded { try server.rabbitmqctl("-q", "delete_user", user) }
+            throw error
+        }
+        _ = try? await offloaded { try server.rabbitmqctl("-q", "delete_user", user) }
     }
 }

@@ -46,19 +46,19 @@ import TestSupport
     ]
 
     @Test("Bad input exits 1 with one line naming the problem, before any broker is contacted", arguments: badInputs)
-    func badInput(_ input: BadInput) throws {
+    func badInput(_ input: BadInput) async throws {
         let url = input.brokerURL ?? unreachableRedisURL()
-        try expectFailure(["send", "probe.record"] + input.arguments + ["--broker-url", url], exitCode: 1, mentions: input.mentions)
+        try await expectFailure(["send", "probe.record"] + input.arguments + ["--broker-url", url], exitCode: 1, mentions: input.mentions)
     }
 
     @Test("A missing task name exits 1 with one line")
-    func missingTask() throws {
-        try expectFailure(["send", "--broker-url", unreachableRedisURL()], exitCode: 1, mentions: ["<task>"])
+    func missingTask() async throws {
+        try await expectFailure(["send", "--broker-url", unreachableRedisURL()], exitCode: 1, mentions: ["<task>"])
     }
 
     @Test("--help shows usage with examples for both brokers, and exits 0")
-    func help() throws {
-        let result = try SwiftbeatBinary.run(["send", "--help"])
+    func help() async throws {
+        let result = try await offloaded { try SwiftbeatBinary.run(["send", "--help"]) }
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         #expect(result.stdout.contains("USAGE: swiftbeat send"))
@@ -72,14 +72,14 @@ import TestSupport
     /// The URL comes from --broker-url, else CELERY_BROKER_URL, else BROKER_URL; which one was
     /// used shows in the error for an unreachable broker, which names its port.
     @Test("The broker URL comes from --broker-url, then CELERY_BROKER_URL, then BROKER_URL")
-    func brokerURLPrecedence() throws {
+    func brokerURLPrecedence() async throws {
         let (flag, celery, plain) = (FreePort.loopback(), FreePort.loopback(), FreePort.loopback())
         let both = ["CELERY_BROKER_URL": unreachableRedisURL(port: celery), "BROKER_URL": unreachableAMQPURL(port: plain)]
-        try expectFailure(
+        try await expectFailure(
             ["send", "probe.record", "--broker-url", unreachableRedisURL(port: flag)], environment: both, exitCode: 2,
             mentions: ["127.0.0.1:\(flag)"])
-        try expectFailure(["send", "probe.record"], environment: both, exitCode: 2, mentions: ["127.0.0.1:\(celery)"])
-        try expectFailure(
+        try await expectFailure(["send", "probe.record"], environment: both, exitCode: 2, mentions: ["127.0.0.1:\(celery)"])
+        try await expectFailure(
             ["send", "probe.record"], environment: ["BROKER_URL": unreachableAMQPURL(port: plain)], exitCode: 2,
             mentions: ["127.0.0.1:\(plain)"])
     }

@@ -11,7 +11,7 @@ extension SendInteropTests {
         let main = try await InteropFixtures.shared.worker(.main, for: target)
         let other = try await InteropFixtures.shared.worker(.other, for: target)
         let url = try await InteropFixtures.shared.brokerURL(for: target)
-        let id = try send(["--queue", "other", "--args", "[\"other\"]"], to: url)
+        let id = try await send(["--queue", "other", "--args", "[\"other\"]"], to: url)
 
         let record = try await other.pollForRecord(id: id)
         #expect(record["args"] == .array([.string("other")]))
@@ -24,7 +24,7 @@ extension SendInteropTests {
         let main = try await InteropFixtures.shared.worker(.main, for: target)
         let other = try await InteropFixtures.shared.worker(.other, for: target)
         let url = try await InteropFixtures.shared.brokerURL(for: target)
-        let id = try send(["--exchange", WorkerRole.namedExchange, "--routing-key", WorkerRole.routingKey], to: url)
+        let id = try await send(["--exchange", WorkerRole.namedExchange, "--routing-key", WorkerRole.routingKey], to: url)
 
         let record = try await other.pollForRecord(id: id)
         #expect(record["exchange"] == .string(WorkerRole.namedExchange))
@@ -43,15 +43,15 @@ extension SendInteropTests {
         let queue = AMQPTestServer.uniqueName("restored")
         let exchange = queue + ".exchange"
         let routingKey = queue + ".key"
-        let worker = try await CeleryWorker.start(
-            venv: target.venv, brokerURL: url, queues: [queue], bindings: [(queue, exchange, routingKey)], name: "restore")
-        defer { worker.stop() }
-
-        let id = try send(["--exchange", exchange, "--routing-key", routingKey, "--countdown", "600"], to: url)
-        try await worker.process.pollForLog(containing: "Task probe.record[\(id)] received")
-        worker.process.signal(SIGTERM)
-        try await worker.process.pollForExit(timeout: .seconds(30))
-        #expect(worker.log.contains("Restoring 1 unacknowledged message"))
+        let id = try await CeleryWorker.with(
+            venv: target.venv, brokerURL: url, queues: [queue], bindings: [(queue, exchange, routingKey)], name: "restore"
+        ) { worker in
+            let id = try await send(["--exchange", exchange, "--routing-key", routingKey, "--countdown", "600"], to: url)
+            try await worker.process.pollForLog(containing: "Task probe.record[\(id)] received")
+            await worker.shutDown()
+            #expect(worker.log.contains("Restoring 1 unacknowledged message"))
+            return id
+        }
 
         let redis = try RedisConnection(configuration: RedisConfiguration(url: url))
         defer { redis.close() }
@@ -71,7 +71,7 @@ extension SendInteropTests {
         let priorities = [9, 0, 4, 6, 2]  // steps 9, 0, 3, 6, 0
         var ids: [Int: String] = [:]
         for priority in priorities {
-            ids[priority] = try send(["--queue", queue, "--priority", String(priority)], to: url)
+            ids[priority] = try await send(["--queue", queue, "--priority", String(priority)], to: url)
         }
 
         // No worker consumes this queue yet: read the lists kombu would pop.
@@ -88,9 +88,9 @@ extension SendInteropTests {
         let keys = (try redis.send("KEYS", queue + "*").array ?? []).compactMap(\.string).sorted()
         #expect(keys == [queue, queue + separator + "3", queue + separator + "6", queue + separator + "9"])
 
-        let worker = try await CeleryWorker.start(venv: target.venv, brokerURL: url, queues: [queue], name: "priority")
-        defer { worker.stop() }
-        let records = try await worker.pollForRecords(count: priorities.count)
+        let records = try await CeleryWorker.with(venv: target.venv, brokerURL: url, queues: [queue], name: "priority") {
+            try await $0.pollForRecords(count: priorities.count)
+        }
         #expect(records.compactMap { $0["id"]?.stringValue } == [0, 2, 4, 6, 9].map { ids[$0]! })
         #expect(records.map { $0["priority"] } == [0, 2, 4, 6, 9].map { JSONValue.integer($0) })
     }
@@ -108,14 +108,12 @@ extension SendInteropTests {
         let priorities = [0, 9, 4, 7]
         var ids: [Int: String] = [:]
         for priority in priorities {
-            ids[priority] = try send(["--queue", queue, "--priority", String(priority)], to: url)
+            ids[priority] = try await send(["--queue", queue, "--priority", String(priority)], to: url)
         }
 
-        let worker = try await CeleryWorker.start(
-            venv: target.venv, brokerURL: url, queues: [queue], name: "priority",
-            environment: ["PROBE_QUEUE_MAX_PRIORITY": "10"])
-        defer { worker.stop() }
-        let records = try await worker.pollForRecords(count: priorities.count)
+        let records = try await CeleryWorker.with(
+            venv: target.venv, brokerURL: url, queues: [queue], name: "priority", environment: ["PROBE_QUEUE_MAX_PRIORITY": "10"]
+        ) { try await $0.pollForRecords(count: priorities.count) }
         #expect(records.compactMap { $0["id"]?.stringValue } == [9, 7, 4, 0].map { ids[$0]! })
         #expect(records.map { $0["priority"] } == [9, 7, 4, 0].map { JSONValue.integer($0) })
     }

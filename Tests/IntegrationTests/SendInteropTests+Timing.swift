@@ -13,11 +13,11 @@ extension SendInteropTests {
         let delay = Microseconds.seconds(3)
 
         let before = SystemClock.now()
-        let countdownID = try send(["--countdown", "3", "--expires", "600"], to: url)
+        let countdownID = try await send(["--countdown", "3", "--expires", "600"], to: url)
         let after = SystemClock.now()
         // The same moment written in India's offset: the worker must read it as an instant.
         let eta = after + delay
-        let etaID = try send(["--eta", ISO8601.format(eta, utcOffsetSeconds: 5 * 3600 + 1800)], to: url)
+        let etaID = try await send(["--eta", ISO8601.format(eta, utcOffsetSeconds: 5 * 3600 + 1800)], to: url)
 
         let counted = try await worker.pollForRecord(id: countdownID)
         let countedEta = try counted.instant("eta")
@@ -41,9 +41,9 @@ extension SendInteropTests {
     func expiredTaskIsDiscarded(target: InteropTarget) async throws {
         let worker = try await InteropFixtures.shared.worker(.main, for: target)
         let url = try await InteropFixtures.shared.brokerURL(for: target)
-        let past = try send(["--expires", "2020-01-01T00:00:00+00:00", "--args", "[\"expired in 2020\"]"], to: url)
-        let now = try send(["--expires", "0", "--args", "[\"expires now\"]"], to: url)
-        let marker = try send(["--args", "[\"marker\"]"], to: url)
+        let past = try await send(["--expires", "2020-01-01T00:00:00+00:00", "--args", "[\"expired in 2020\"]"], to: url)
+        let now = try await send(["--expires", "0", "--args", "[\"expires now\"]"], to: url)
+        let marker = try await send(["--args", "[\"marker\"]"], to: url)
 
         _ = try await worker.pollForRecord(id: marker)
         #expect(worker.record(id: past) == nil, "the task that expired in 2020 ran")

@@ -33,7 +33,7 @@ struct SendInteropTests {
     func argumentsArriveExactly(target: InteropTarget) async throws {
         let worker = try await InteropFixtures.shared.worker(.main, for: target)
         let url = try await InteropFixtures.shared.brokerURL(for: target)
-        let id = try send(["--args", Self.arguments, "--kwargs", Self.keywordArguments], to: url)
+        let id = try await send(["--args", Self.arguments, "--kwargs", Self.keywordArguments], to: url)
 
         let record = try await worker.pollForRecord(id: id)
         #expect(record["id"] == .string(id))
@@ -69,7 +69,7 @@ struct SendInteropTests {
         let worker = try await InteropFixtures.shared.worker(.main, for: target)
         let url = try await InteropFixtures.shared.brokerURL(for: target)
         let custom = #"{"n": [1, 2.5, null, true], "s": "ü 😀", "big": 4294967296, "negative": -7}"#
-        let id = try send(
+        let id = try await send(
             [
                 "--header", #"periodic_task_name="nightly report ü""#, "--header", "celery_beat_task=true",
                 "--header", "x_custom=\(custom)", "--time-limit", "30", "--soft-time-limit", "12.5",

@@ -66,6 +66,25 @@ public final class CeleryWorker: @unchecked Sendable {
         return worker
     }
 
+    /// Runs `body` with a fresh worker and shuts the worker down afterwards, whatever happens.
+    public static func with<Result>(
+        venv: CeleryVenv, brokerURL: String, queues: [String],
+        bindings: [(queue: String, exchange: String, routingKey: String)] = [],
+        name: String = "probe", environment: [String: String] = [:],
+        _ body: (CeleryWorker) async throws -> Result
+    ) async throws -> Result {
+        let worker = try await start(
+            venv: venv, brokerURL: brokerURL, queues: queues, bindings: bindings, name: name, environment: environment)
+        do {
+            let result = try await body(worker)
+            await worker.shutDown()
+            return result
+        } catch {
+            await worker.shutDown()
+            throw error
+        }
+    }
+
     private static let readyLine = "ready."
     private static let startTimeout: Duration = .seconds(90)
 
@@ -144,6 +163,15 @@ public final class CeleryWorker: @unchecked Sendable {
 
     public func stop() {
         process.stop()
+    }
+
+    /// `stop`, for async tests: a warm shutdown (SIGTERM), then SIGKILL after `grace`.
+    public func shutDown(grace: Duration = .seconds(20)) async {
+        process.signal(SIGTERM)
+        if (try? await process.pollForExit(timeout: grace)) == nil {
+            process.signal(SIGKILL)
+            _ = try? await process.pollForExit(timeout: .seconds(10))
+        }
     }
 
     deinit {

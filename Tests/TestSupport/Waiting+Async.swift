@@ -1,3 +1,5 @@
+import Dispatch
+
 /// `waitUntil` for async tests. It sleeps with `Task.sleep`, so a test that waits leaves its thread
 /// to the others: the cooperative pool has one thread per core (two on the CI machine), and the
 /// interop tests spend most of their time waiting for Python workers.
@@ -30,4 +32,15 @@ public func pollFor<T>(
         return value != nil
     }
     return value!
+}
+
+/// Runs blocking work (a child process run to completion, rabbitmqctl, a sleep-polling wait) on a
+/// dispatch thread and awaits it, so the cooperative pool stays free for the tests that measure
+/// time: with one pool thread per core, two blocked tests would stall every other test's clock.
+public func offloaded<Result: Sendable>(_ body: @escaping @Sendable () throws -> Result) async throws -> Result {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Swift.Result { try body() })
+        }
+    }
 }

@@ -90,27 +90,30 @@ actor InteropFixtures {
 
     private func broker(for target: InteropTarget) -> Task<TargetBroker, any Error> {
         if let existing = brokers[target.key] { return existing }
-        // Detached: starting redis-server or running rabbitmqctl blocks, and must not block the actor.
-        let starting = Task.detached { try TargetBroker(target) }
+        // Starting redis-server or running rabbitmqctl blocks: off the actor and the cooperative pool.
+        let starting = Task.detached { try await offloaded { try TargetBroker(target) } }
         brokers[target.key] = starting
         return starting
     }
 
-    /// Stops every worker (all asked at once, then waited for) and then every broker.
+    /// Stops every worker (warm shutdowns, all at once) and then every broker.
     func tearDown() async {
         var running: [CeleryWorker] = []
         for task in workers.values {
             if let worker = try? await task.value { running.append(worker) }
         }
         workers = [:]
-        for worker in running { worker.process.signal(SIGTERM) }
-        for worker in running where (try? await worker.process.pollForExit(timeout: .seconds(20))) == nil {
-            worker.process.signal(SIGKILL)
+        await withTaskGroup { group in
+            for worker in running { group.addTask { await worker.shutDown() } }
         }
+        var started: [TargetBroker] = []
         for task in brokers.values {
-            (try? await task.value)?.stop()
+            if let broker = try? await task.value { started.append(broker) }
         }
         brokers = [:]
+        await withTaskGroup { group in
+            for broker in started { group.addTask { _ = try? await offloaded { broker.stop() } } }
+        }
     }
 }
 

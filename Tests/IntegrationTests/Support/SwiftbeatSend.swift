@@ -9,8 +9,8 @@ import TestSupport
 func send(
     _ arguments: [String], task: String = "probe.record", to url: String,
     sourceLocation: SourceLocation = #_sourceLocation
-) throws -> String {
-    let result = try SwiftbeatBinary.run(["send", task] + arguments + ["--broker-url", url])
+) async throws -> String {
+    let result = try await offloaded { try SwiftbeatBinary.run(["send", task] + arguments + ["--broker-url", url]) }
     try #require(
         result.status == 0, "swiftbeat send exited \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
     #expect(result.stderr.isEmpty, "swiftbeat send wrote to stderr: \(result.stderr)", sourceLocation: sourceLocation)
