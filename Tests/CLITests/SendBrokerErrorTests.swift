@@ -61,10 +61,9 @@ import TestSupport
 struct SendRabbitMQErrorTests {
     @Test("A refused RabbitMQ login exits 1 naming ACCESS_REFUSED, without the password")
     func wrongPassword() async throws {
-        let server = try AMQPTestServer.required()
-        let wrong = server.url.replacing("guest:guest@", with: "guest:\(password)@")
+        let wrong = try RabbitMQUserScope.url(userInfo: "guest:\(password)")
         try await expectFailure(["send", "probe.record", "--broker-url", wrong], exitCode: 1, mentions: ["ACCESS_REFUSED", "guest"])
-        let encoded = server.url.replacing("guest:guest@", with: "guest:s3cr3t%2Fpw%40x@")
+        let encoded = try RabbitMQUserScope.url(userInfo: "guest:s3cr3t%2Fpw%40x")
         try await expectFailure(["send", "probe.record", "--broker-url", encoded], exitCode: 1, mentions: ["ACCESS_REFUSED"])
     }
 
@@ -72,7 +71,7 @@ struct SendRabbitMQErrorTests {
     func missingExchange() async throws {
         let exchange = AMQPTestServer.uniqueName("missing-exchange")
         try await expectFailure(
-            ["send", "probe.record", "--exchange", exchange, "--routing-key", "anything", "--broker-url", RabbitMQUserScope.url],
+            ["send", "probe.record", "--exchange", exchange, "--routing-key", "anything", "--broker-url", try RabbitMQUserScope.url()],
             exitCode: 1, mentions: [exchange, "NOT_FOUND"])
     }
 
@@ -80,22 +79,28 @@ struct SendRabbitMQErrorTests {
     func unroutable() async throws {
         let key = AMQPTestServer.uniqueName("unbound-key")
         try await expectFailure(
-            ["send", "probe.record", "--exchange", "amq.direct", "--routing-key", key, "--broker-url", RabbitMQUserScope.url],
+            ["send", "probe.record", "--exchange", "amq.direct", "--routing-key", key, "--broker-url", try RabbitMQUserScope.url()],
             exitCode: 1, mentions: ["amq.direct", key, "NO_ROUTE"])
     }
 
     @Test("A virtual host that does not exist exits 1 naming it")
     func missingVirtualHost() async throws {
         let vhost = AMQPTestServer.uniqueName("missing-vhost")
-        let url = RabbitMQUserScope.url.replacing(/\/\/?$/, with: "/" + vhost)
-        try await expectFailure(["send", "probe.record", "--broker-url", url], exitCode: 1, mentions: [vhost])
+        try await expectFailure(
+            ["send", "probe.record", "--broker-url", try RabbitMQUserScope.url(virtualHost: vhost)], exitCode: 1, mentions: [vhost])
     }
 }
 
 /// Creates a RabbitMQ user with the password `password` and every permission on `/` for the
-/// suite, and deletes it afterwards. Its URL is `RabbitMQUserScope.url` inside the suite.
+/// suite, and deletes it afterwards. `RabbitMQUserScope.url()` is the broker's URL as that user.
 struct RabbitMQUserScope: SuiteTrait, TestScoping {
-    @TaskLocal static var url = ""
+    @TaskLocal static var user = ""
+
+    /// The test broker's URL with `userInfo` (by default the suite's user and `password`).
+    static func url(userInfo: String? = nil, virtualHost: String = "/") throws -> String {
+        try AMQPTestServer.required().url(virtualHost: virtualHost)
+            .replacing("guest:guest@", with: (userInfo ?? "\(user):\(password)") + "@")
+    }
 
     func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
@@ -106,9 +111,8 @@ struct RabbitMQUserScope: SuiteTrait, TestScoping {
             try server.rabbitmqctl("-q", "add_user", user, password)
             try server.rabbitmqctl("-q", "set_permissions", "-p", "/", user, ".*", ".*", ".*")
         }
-        let url = server.url.replacing("guest:guest@", with: "\(user):\(password)@")
         do {
-            try await Self.$url.withValue(url) { try await function() }
+            try await Self.$user.withValue(user) { try await function() }
         } catch {
             _ = try? await offloaded { try server.rabbitmqctl("-q", "delete_user", user) }
             throw error

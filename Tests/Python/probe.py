@@ -98,6 +98,6 @@ def record(self, *args, **kwargs):
         "protocol": {name: getattr(request, name, None) for name in PROTOCOL_HEADERS},
         "hostname": request.hostname,
         "celery": celery.__version__,
-        "received_at": time.time(),
+        "started_at": time.time(),
     })
     return "recorded"

@@ -30,7 +30,7 @@ extension JSONObject {
 
     /// When the task started in the worker (`time.time()` in the task).
     var startedAt: Instant? {
-        self["received_at"]?.numberValue.map { Instant(microsecondsSinceEpoch: Int64(($0.doubleValue * 1e6).rounded())) }
+        self["started_at"]?.numberValue.map { Instant(microsecondsSinceEpoch: Int64(($0.doubleValue * 1e6).rounded())) }
     }
 
     func object(_ key: String) -> JSONObject? { self[key]?.objectValue }
