@@ -75,6 +75,9 @@ let package = Package(
             name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
+            name: "BeatRunnerTests", dependencies: ["BeatRunner", "BeatCore", "CeleryMessage", "JSON", "CivilTime"],
+            swiftSettings: strictness),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["RedisClient", "JSON", "TestSupport"],
             swiftSettings: strictness),
