@@ -79,7 +79,7 @@ let package = Package(
             swiftSettings: strictness),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["RedisClient", "JSON", "TestSupport"],
+            dependencies: ["RedisClient", "JSON", "CivilTime", "BeatCore", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictness),
 
