@@ -31,6 +31,14 @@ final class Wakeup {
         shutdownPipeWriter = fds[1]
         signal(SIGTERM, requestShutdown)
         signal(SIGINT, requestShutdown)
+        // A parent may start us with these signals blocked (the mask is inherited: Foundation's
+        // Process and threads of libdispatch block most signals); blocked, SIGTERM would never
+        // arrive and an orchestrator would have to SIGKILL the beat, leaving its lock to expire.
+        var shutdownSignals = sigset_t()
+        sigemptyset(&shutdownSignals)
+        sigaddset(&shutdownSignals, SIGTERM)
+        sigaddset(&shutdownSignals, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &shutdownSignals, nil)
     }
 
     /// Sleeps up to `microseconds`; returns early when a signal arrives or `socket` is readable.
