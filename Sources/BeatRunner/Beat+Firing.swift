@@ -65,7 +65,9 @@ extension Beat {
                 timetable.reschedule(key: key, now: now)
                 return nil
             }
-            let updated = try RunStateWriter.write(totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value)
+            // The timetable's count: the stored one, or the one known here when the value has none.
+            let count = timetable[key]?.totalRunCount ?? entry.totalRunCount
+            let updated = try RunStateWriter.write(totalRunCount: count + 1, lastRunAt: now, into: value)
             let message = entry.message(id: producer.nextTaskID(), producer: producer, now: now)
             var firing = CommitScript.Firing(key: key, expected: value, updated: updated)
             if push != nil, let broker = connectedBroker() as? RedisBroker {

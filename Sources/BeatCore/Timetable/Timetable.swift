@@ -48,14 +48,19 @@ public struct Timetable: Sendable {
 
     /// Adds an entry or replaces what is known of it. Run state comes from the stored entry; an entry
     /// that never ran keeps the moment it was first seen, so an edit does not restart its interval.
+    /// A value without `last_run_at` (rewritten from scratch) keeps the run state known here, as
+    /// celerybeat-redis's `merge_inplace` does: the entry neither fires early nor counts from zero.
     public mutating func upsert(
         key: String, schedule: Schedule, enabled: Bool, lastRunAt: Instant?, totalRunCount: Int64,
         digest: Int, now: Instant
     ) {
-        let firstSeen = slots[key]?.firstSeen ?? now
+        let known = slots[key]
+        let firstSeen = known?.firstSeen ?? now
+        let keepsKnownRun = lastRunAt == nil && known?.lastRunAt != nil
         var slot = Slot(
-            schedule: schedule, enabled: enabled, lastRunAt: lastRunAt, firstSeen: firstSeen,
-            totalRunCount: totalRunCount, digest: digest, nextDue: nil, generation: 0)
+            schedule: schedule, enabled: enabled, lastRunAt: lastRunAt ?? known?.lastRunAt, firstSeen: firstSeen,
+            totalRunCount: keepsKnownRun ? max(totalRunCount, known!.totalRunCount) : totalRunCount,
+            digest: digest, nextDue: nil, generation: 0)
         place(&slot, key: key, now: now)
         slots[key] = slot
         compactIfMostlyStale()

@@ -63,6 +63,28 @@ import Testing
         #expect(timetable.popDue(now: at(55), limit: 10) == ["k"])
     }
 
+    @Test func anEditWithoutRunStateKeepsTheRunStateKnownHere() {
+        var timetable = table([("k", every(10), at(-10))])
+        #expect(timetable.popDue(now: at(0), limit: 1) == ["k"])
+        timetable.fired(key: "k", at: at(0), digest: 1)
+        // Rewritten from scratch (no last_run_at, no count) 2 s later: still due 10 s after the firing.
+        timetable.upsert(key: "k", schedule: every(10), enabled: true, lastRunAt: nil, totalRunCount: 0, digest: 2, now: at(2))
+        #expect(timetable["k"]?.lastRunAt == at(0))
+        #expect(timetable["k"]?.totalRunCount == 1)
+        #expect(timetable.popDue(now: at(9), limit: 1) == [])
+        #expect(timetable.popDue(now: at(10), limit: 1) == ["k"])
+        // A value that has run state is taken as it is, even an older one.
+        timetable.upsert(key: "k", schedule: every(10), enabled: true, lastRunAt: at(-100), totalRunCount: 0, digest: 3, now: at(11))
+        #expect(timetable["k"]?.lastRunAt == at(-100))
+        #expect(timetable["k"]?.totalRunCount == 0)
+        // An entry that never ran still counts from when it was first seen.
+        var fresh = Timetable()
+        fresh.upsert(key: "n", schedule: every(10), enabled: true, lastRunAt: nil, totalRunCount: 0, digest: 1, now: at(0))
+        fresh.upsert(key: "n", schedule: every(10), enabled: true, lastRunAt: nil, totalRunCount: 0, digest: 2, now: at(5))
+        #expect(fresh["n"]?.lastRunAt == nil)
+        #expect(fresh.nextDue() == at(10))
+    }
+
     @Test func disabledEntriesAreNeverDue() {
         var timetable = Timetable()
         timetable.upsert(key: "off", schedule: every(1), enabled: false, lastRunAt: at(-1000), totalRunCount: 0, digest: 1, now: at(0))
