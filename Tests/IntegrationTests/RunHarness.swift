@@ -17,7 +17,8 @@ final class RunHarness {
     let schedule: RedisConnection
     /// The broker's Redis connection (db 0 of `redis` unless a broker URL was given).
     let brokerRedis: RedisConnection?
-    let brokerURL: String
+    /// What `--broker-url` the beat gets; may be changed before `launchBeat`.
+    var brokerURL: String
     private(set) var beat: ManagedProcess?
 
     var schedulerURL: String { "\(redis.url)/1" }
