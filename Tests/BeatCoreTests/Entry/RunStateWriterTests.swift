@@ -95,6 +95,30 @@ import TestSupport
         }
     }
 
+    /// Whatever the decoder accepts, the writer can write: a firing is built from both, and a value
+    /// one accepts and the other refuses would be handed out again and again without firing.
+    @Test func everyValueTheDecoderAcceptsCanBeWritten() throws {
+        let values = [
+            #"{"task": "t", "schedule": {"every": 1}, "total_run_count": 1, "total_run_count": 2}"#,
+            #"{"task": "t", "schedule": {"every": 1}, "last_run_at": null, "last_run_at": "2014-08-30T08:10:06"}"#,
+            "\u{20}\n\t{\"task\":\"t\",\"schedule\":{\"every\":1}}\r\n",
+            #"{"task": "t", "schedule": {"every": 1}, "args": "# + String(repeating: "[", count: 20) + "1" + String(repeating: "]", count: 20) + "}",
+            #"{"task": "t", "schedule": {"every": 1}, "k\u0000": "\ud83d\ude00", "": {}}"#,
+            #"{"task": "t", "schedule": {"every": 1}, "kwargs": {"x": 1e400, "y": -0, "z": 123456789012345678901234567890}}"#,
+            #"{"task":"t","interval":{"every":1},"total_run_count":0,"last_run_at":{"__type__":"datetime","__value__":"2014-08-30T08:10:06Z"}}"#,
+        ]
+        for value in values {
+            let bytes = Array(value.utf8)
+            guard (try? EntryDecoder.decode(key: "k", name: "k", json: bytes)) != nil else {
+                Issue.record("the decoder refused \(value)")
+                continue
+            }
+            let written = try RunStateWriter.write(totalRunCount: 3, lastRunAt: firedAt, into: bytes)
+            let entry = try EntryDecoder.decode(key: "k", name: "k", json: written)
+            #expect(entry.totalRunCount == 3 && entry.lastRunAt == firedAt, "\(value)")
+        }
+    }
+
     @Test func roundTripsThroughTheDecoder() throws {
         for count: Int64 in [0, 1, 12_345_678_901] {
             let bytes = try RunStateWriter.write(
