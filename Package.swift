@@ -48,6 +48,8 @@ let package = Package(
 
         // The scheduler: a pure core and the runner that drives it against Redis.
         .target(name: "BeatCore", dependencies: ["JSON", "CivilTime"], swiftSettings: strictness),
+        // Entry writes shared by the commands and the runner: compare-and-set, SET NX, announcements.
+        .target(name: "ScheduleStore", dependencies: ["BeatCore", "RedisClient", "JSON"], swiftSettings: strictness),
         .target(
             name: "BeatRunner",
             dependencies: ["BeatCore", "Broker", "CeleryMessage", "RedisClient", "JSON", "CivilTime", logging],
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "swiftbeat",
             dependencies: [
-                "BeatRunner", "BeatCore", "Broker", "CeleryMessage", "RedisClient", "AMQPClient", "JSON", "CivilTime",
+                "BeatRunner", "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient", "AMQPClient", "JSON", "CivilTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
             ],
             swiftSettings: strictness),
@@ -79,9 +81,9 @@ let package = Package(
             swiftSettings: strictness),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["RedisClient", "JSON", "CivilTime", "BeatCore", "TestSupport"],
+            dependencies: ["RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime"],
             swiftSettings: strictness),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictness),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "RedisClient", "JSON"], swiftSettings: strictness),
 
         // Test-only: starting real servers, Python workers and the swiftbeat binary.
         .target(

@@ -53,7 +53,7 @@ extension Beat {
                 try apply(key: key, value: nil, now: now, on: redis)
                 return nil
             }
-            if Digest.of(value) == timetable[key]?.digest {
+            if Digest.of(value) == timetable.digest(of: key) {
                 entry = try decodeKnown(key: key, value: value)
             } else {
                 // Edited since it was loaded: take the new definition and decide again.
@@ -65,9 +65,7 @@ extension Beat {
                 timetable.reschedule(key: key, now: now)
                 return nil
             }
-            // The timetable's count: the stored one, or the one known here when the value has none.
-            let count = timetable[key]?.totalRunCount ?? entry.totalRunCount
-            let updated = try RunStateWriter.write(totalRunCount: count + 1, lastRunAt: now, into: value)
+            let updated = try RunStateWriter.write(totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value)
             let message = entry.message(id: producer.nextTaskID(), producer: producer, now: now)
             var firing = CommitScript.Firing(key: key, expected: value, updated: updated)
             if push != nil {

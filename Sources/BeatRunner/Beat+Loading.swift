@@ -10,19 +10,22 @@ extension Beat {
         nextReloadAt = SystemClock.monotonicMicroseconds() + configuration.reloadInterval.microseconds
         guard let redis else { return }
         do {
-            let keys = try store.scanKeys(on: redis)
-            let values = try store.fetch(keys, on: redis)
-            let now = SystemClock.now()
-            var seen = Set<String>(minimumCapacity: keys.count)
-            for (key, value) in zip(keys, values) {
-                seen.insert(key)
-                try apply(key: key, value: value, now: now, on: redis)
+            // Page by page, so memory stays flat however many entries there are.
+            timetable.beginSweep()
+            var invalidSeen = Set<String>()
+            try store.scanKeys(on: redis) { (keys: [String]) throws(StoreError) in
+                let values = try store.fetch(keys, on: redis)
+                let now = SystemClock.now()
+                for (key, value) in zip(keys, values) {
+                    timetable.markSeen(key: key)
+                    if invalidEntries[key] != nil { invalidSeen.insert(key) }
+                    try apply(key: key, value: value, now: now, on: redis)
+                }
             }
-            for key in timetable.slots.keys where !seen.contains(key) {
-                timetable.remove(key: key)
+            for key in timetable.endSweep() {
                 logger.info("entry removed from redis", metadata: ["entry": "\(name(of: key))"])
             }
-            for key in invalidEntries.keys where !seen.contains(key) {
+            for key in invalidEntries.keys where !invalidSeen.contains(key) {
                 invalidEntries[key] = nil
             }
         } catch {
@@ -62,7 +65,7 @@ extension Beat {
             return nil
         }
         let digest = Digest.of(value)
-        if let slot = timetable[key], slot.digest == digest, slot.nextDue != nil || !slot.enabled { return nil }
+        if timetable.digest(of: key) == digest { return nil }
         if invalidEntries[key] == digest { return nil }
         do {
             let entry = try EntryDecoder.decode(key: key, name: name(of: key), json: value)
@@ -72,7 +75,7 @@ extension Beat {
             let isNew = timetable[key] == nil
             timetable.upsert(
                 key: key, schedule: entry.schedule, enabled: entry.enabled, lastRunAt: entry.lastRunAt,
-                totalRunCount: entry.totalRunCount, digest: digest, now: now)
+                digest: digest, now: now)
             if isNew {
                 logger.info(
                     "entry loaded",

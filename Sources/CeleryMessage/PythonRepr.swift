@@ -20,8 +20,8 @@ public enum PythonRepr {
 
     /// Celery's `truncate`: cut at the budget, back to the last space, and mark it with `...`.
     static func truncate(_ text: String, to length: Int?) -> String {
-        guard let length, length > 0, text.count >= length else { return text }
-        let head = String(text.prefix(length))
+        guard let length, length > 0, text.pythonLength >= length else { return text }
+        let head = String(String.UnicodeScalarView(text.unicodeScalars.prefix(length)))
         let cut = head.lastIndex(of: " ").map { String(head[..<$0]) } ?? head
         return cut + "..."
     }
@@ -44,7 +44,7 @@ private struct ReprStream {
             return
         }
         output += token
-        budget = budget.map { $0 - token.count }
+        budget = budget.map { $0 - token.pythonLength }
     }
 
     mutating func emit(_ value: JSONValue, level: Int) {
@@ -91,7 +91,17 @@ private struct ReprStream {
     }
 
     private func quoted(_ string: String) -> String {
-        "'" + PythonRepr.truncate(string, to: budget).replacingOccurrences(of: "'", with: "\\'") + "'"
+        let text = PythonRepr.truncate(string, to: budget)
+        guard text.utf8.contains(UInt8(ascii: "'")) else { return "'" + text + "'" }
+        var escaped = [UInt8]()
+        escaped.reserveCapacity(text.utf8.count + 8)
+        escaped.append(UInt8(ascii: "'"))
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "'") { escaped.append(UInt8(ascii: "\\")) }
+            escaped.append(byte)
+        }
+        escaped.append(UInt8(ascii: "'"))
+        return String(decoding: escaped, as: UTF8.self)
     }
 
     mutating func finish() -> String {
@@ -100,12 +110,8 @@ private struct ReprStream {
 }
 
 extension String {
-    fileprivate func replacingOccurrences(of target: Character, with replacement: String) -> String {
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        for character in self {
-            if character == target { result += replacement } else { result.append(character) }
-        }
-        return result
+    /// `len()` in Python: code points, not grapheme clusters (and cheap for ASCII).
+    fileprivate var pythonLength: Int {
+        utf8.allSatisfy { $0 < 0x80 } ? utf8.count : unicodeScalars.count
     }
 }

@@ -54,6 +54,15 @@ public enum JSONParser {
         try read(bytes) { reader throws(JSONError) in try reader.readObjectLayout() }
     }
 
+    /// Finds the values of the named top-level members of an object without building anything:
+    /// one pass, no allocation beyond the keys, for hot paths that edit a couple of members in place.
+    /// A name that occurs twice gives its last occurrence, as `json.loads` keeps the last.
+    public static func locateMembers(
+        _ names: [String], in bytes: [UInt8]
+    ) throws(JSONError) -> (ranges: [Range<Int>?], closingBrace: Int, memberCount: Int) {
+        try read(bytes) { reader throws(JSONError) in try reader.locateMembers(names) }
+    }
+
     private static func read<T>(
         _ bytes: [UInt8], _ body: (inout JSONReader) throws(JSONError) -> T
     ) throws(JSONError) -> T {
@@ -114,6 +123,114 @@ struct JSONReader {
         default:
             throw error("unexpected character \(describe(bytes[index])), expected a value")
         }
+    }
+
+    mutating func locateMembers(_ names: [String]) throws(JSONError) -> (ranges: [Range<Int>?], closingBrace: Int, memberCount: Int) {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+            throw error("expected an object")
+        }
+        var ranges = [Range<Int>?](repeating: nil, count: names.count)
+        var count = 0
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return (ranges, index - 1, 0)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw error("expected a string key in an object")
+            }
+            let key = try readString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw error("expected ':' after an object key")
+            }
+            index += 1
+            skipWhitespace()
+            let start = index
+            try skipValue(depth: 1)
+            if let position = names.firstIndex(of: key) { ranges[position] = start..<index }
+            count += 1
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input in an object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return (ranges, index - 1, count)
+            } else {
+                throw error("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    /// Advances over one value, checking its structure but building nothing.
+    mutating func skipValue(depth: Int) throws(JSONError) {
+        guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+        guard index < bytes.count else { throw error("unexpected end of input, expected a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let closer = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let isObject = closer == UInt8(ascii: "}")
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == closer {
+                index += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                if isObject {
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                        throw error("expected a string key in an object")
+                    }
+                    try skipString()
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                        throw error("expected ':' after an object key")
+                    }
+                    index += 1
+                    skipWhitespace()
+                }
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unexpected end of input") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == closer {
+                    index += 1
+                    return
+                } else {
+                    throw error(isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+                }
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expectWord("true")
+        case UInt8(ascii: "f"): try expectWord("false")
+        case UInt8(ascii: "n"): try expectWord("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()
+        default: throw error("unexpected character \(describe(bytes[index])), expected a value")
+        }
+    }
+
+    private mutating func skipString() throws(JSONError) {
+        index += 1
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                index += 2
+            case 0..<0x20:
+                throw error("unescaped control character in a string")
+            default:
+                index += 1
+            }
+        }
+        throw error("unterminated string")
     }
 
     mutating func readObjectLayout() throws(JSONError) -> JSONObjectLayout {
@@ -238,17 +355,26 @@ struct JSONReader {
     mutating func readString() throws(JSONError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, the bytes are the string.
+        var sawNonASCII = false
+        // Fast path: no escapes, the bytes are the string. ASCII needs no validation, and skipping
+        // the generic validator matters: it is called for every key and string of every entry.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                guard let string = String(validating: slice, as: UTF8.self) else {
-                    throw JSONError(offset: start, reason: "string is not valid UTF-8")
+                let string: String
+                if sawNonASCII {
+                    guard let validated = String(validating: slice, as: UTF8.self) else {
+                        throw JSONError(offset: start, reason: "string is not valid UTF-8")
+                    }
+                    string = validated
+                } else {
+                    string = String(decoding: slice, as: UTF8.self)
                 }
                 index += 1
                 return string
             }
+            if byte >= 0x80 { sawNonASCII = true }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("unescaped control character in a string") }
             index += 1

@@ -121,20 +121,46 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendQuoted(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
-        if style == .python {
-            for scalar in string.unicodeScalars {
-                appendEscaped(scalar)
-            }
-        } else {
-            for byte in string.utf8 {
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    appendEscaped(Unicode.Scalar(byte))
-                } else {
-                    bytes.append(byte)
-                }
-            }
-        }
+        var string = string
+        string.withUTF8 { utf8 in appendEscaped(utf8) }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Copies runs of bytes that need no escape in one go and escapes the rest. Python style
+    /// escapes every non-ASCII scalar, decoded here from UTF-8 (a Swift string is valid UTF-8).
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            let plain = byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+                && (style == .compact || byte < 0x7F)
+            if plain {
+                index += 1
+                continue
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            if byte < 0x80 {
+                appendEscaped(Unicode.Scalar(byte))
+                index += 1
+            } else {
+                let (scalar, length) = Self.decodeScalar(utf8, at: index)
+                appendEscaped(scalar)
+                index += length
+            }
+            runStart = index
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+    }
+
+    private static func decodeScalar(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
+        let lead = UInt32(utf8[index])
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = lead & (0xFF >> (length + 1))
+        for offset in 1..<length where index + offset < utf8.count {
+            value = value << 6 | UInt32(utf8[index + offset] & 0x3F)
+        }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
     }
 
     /// Escapes as Python's `ensure_ascii` does: only printable ASCII is written as is.

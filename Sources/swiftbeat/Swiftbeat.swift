@@ -14,7 +14,11 @@ struct Swiftbeat: ParsableCommand {
             flags, else from the environment variables named in each command's help, else from defaults.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, StatusCommand.self, SendCommand.self, NextCommand.self])
+        subcommands: [
+            RunCommand.self, StatusCommand.self, SendCommand.self, NextCommand.self, ListCommand.self, ShowCommand.self,
+            AddCommand.self, EditCommand.self, EnableCommand.self, DisableCommand.self, RemoveCommand.self,
+            CheckCommand.self, ExportCommand.self, ImportCommand.self,
+        ])
 
     /// Runs a command and turns its failure into one line on stderr and an exit code:
     /// 0 success, 1 bad input, 2 a connection or server error (see `CommandFailure`).

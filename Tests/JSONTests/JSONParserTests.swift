@@ -73,6 +73,18 @@ import Testing
         #expect(layout.closingBrace == bytes.count - 1)
     }
 
+    @Test func locateMembersFindsValueRangesWithoutBuildingThem() throws {
+        let text = #"{"a": {"x": [1, "}"]}, "total_run_count": 7, "s": "\"q", "total_run_count": 8}"#
+        let bytes = Array(text.utf8)
+        let found = try JSONParser.locateMembers(["total_run_count", "missing", "s"], in: bytes)
+        #expect(found.ranges[0].map { String(decoding: bytes[$0], as: UTF8.self) } == "8")
+        #expect(found.ranges[1] == nil)
+        #expect(found.ranges[2].map { String(decoding: bytes[$0], as: UTF8.self) } == #""\"q""#)
+        #expect(found.closingBrace == bytes.count - 1)
+        #expect(found.memberCount == 4)
+        #expect(throws: JSONError.self) { try JSONParser.locateMembers(["a"], in: Array(#"{"a": [1,}"#.utf8)) }
+    }
+
     @Test func layoutRequiresAnObject() {
         #expect(throws: JSONError.self) { try JSONParser.parseObjectLayout(Array("[1]".utf8)) }
     }

@@ -35,6 +35,16 @@ public enum PythonDatetime {
         }
     }
 
+    /// `encode(instant)` as JSON text, written directly: this runs once per firing.
+    public static func encodedBytes(_ instant: Instant) -> [UInt8] {
+        let wall = CivilDateTime(instant)
+        var text = #"{"__type__": "datetime", "year": "#
+        text += String(wall.year) + #", "month": "# + String(wall.month) + #", "day": "# + String(wall.day)
+        text += #", "hour": "# + String(wall.hour) + #", "minute": "# + String(wall.minute)
+        text += #", "second": "# + String(wall.second) + #", "microsecond": "# + String(wall.microsecond) + "}"
+        return Array(text.utf8)
+    }
+
     /// The component form in UTC, with the member order Python's `DateTimeEncoder` produced.
     public static func encode(_ instant: Instant) -> JSONValue {
         let wall = CivilDateTime(instant)

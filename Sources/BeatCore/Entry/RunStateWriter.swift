@@ -11,16 +11,17 @@ public enum RunStateWriter {
     public static func write(
         totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8]
     ) throws(JSONError) -> [UInt8] {
-        let layout = try JSONParser.parseObjectLayout(original)
+        let names = ["total_run_count", "last_run_at"]
+        let found = try JSONParser.locateMembers(names, in: original)
         let count = Array(String(totalRunCount).utf8)
-        let lastRun = JSONWriter.serialize(PythonDatetime.encode(lastRunAt))
+        let lastRun = PythonDatetime.encodedBytes(lastRunAt)
         var replacements: [(range: Range<Int>, bytes: [UInt8])] = []
         var additions: [(key: String, bytes: [UInt8])] = []
-        for (key, bytes) in [("total_run_count", count), ("last_run_at", lastRun)] {
-            if let member = layout.member(key) {
-                replacements.append((member.valueRange, bytes))
+        for (position, bytes) in [count, lastRun].enumerated() {
+            if let range = found.ranges[position] {
+                replacements.append((range, bytes))
             } else {
-                additions.append((key, bytes))
+                additions.append((names[position], bytes))
             }
         }
         var output: [UInt8] = []
@@ -31,8 +32,8 @@ public enum RunStateWriter {
             output.append(contentsOf: replacement.bytes)
             cursor = replacement.range.upperBound
         }
-        output.append(contentsOf: original[cursor..<layout.closingBrace])
-        var needsComma = !layout.members.isEmpty
+        output.append(contentsOf: original[cursor..<found.closingBrace])
+        var needsComma = found.memberCount > 0
         for addition in additions {
             if needsComma { output.append(contentsOf: ", ".utf8) }
             output.append(contentsOf: JSONWriter.serialize(.string(addition.key)))
@@ -40,7 +41,7 @@ public enum RunStateWriter {
             output.append(contentsOf: addition.bytes)
             needsComma = true
         }
-        output.append(contentsOf: original[layout.closingBrace...])
+        output.append(contentsOf: original[found.closingBrace...])
         return output
     }
 }

@@ -44,6 +44,8 @@ enum CommitScript {
         case results([Result])
     }
 
+    /// Entries are compared and written first; the pushes of the committed ones follow after a
+    /// single SELECT, because switching databases per message cost more than the pushes themselves.
     static let source = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then
             return -1
@@ -51,12 +53,11 @@ enum CommitScript {
         local push_db = ARGV[2]
         local schedule_db = ARGV[3]
         local results = {}
+        local pushes = {}
         local a = 4
         for i = 2, #KEYS do
             local expected = ARGV[a]
-            local updated = ARGV[a + 1]
             local list_count = tonumber(ARGV[a + 2])
-            local payload = ARGV[a + 3 + list_count]
             local current = redis.pcall('GET', KEYS[i])
             if type(current) == 'table' and current.err then
                 results[i - 1] = 3
@@ -65,17 +66,24 @@ enum CommitScript {
             elseif current ~= expected then
                 results[i - 1] = 2
             else
-                redis.call('SET', KEYS[i], updated, 'KEEPTTL')
+                redis.call('SET', KEYS[i], ARGV[a + 1], 'KEEPTTL')
                 if list_count > 0 then
-                    if push_db ~= schedule_db then redis.call('SELECT', push_db) end
-                    for j = 1, list_count do
-                        redis.call('LPUSH', ARGV[a + 2 + j], payload)
-                    end
-                    if push_db ~= schedule_db then redis.call('SELECT', schedule_db) end
+                    pushes[#pushes + 1] = a
                 end
                 results[i - 1] = 1
             end
             a = a + 4 + list_count
+        end
+        if #pushes > 0 then
+            if push_db ~= schedule_db then redis.call('SELECT', push_db) end
+            for _, p in ipairs(pushes) do
+                local list_count = tonumber(ARGV[p + 2])
+                local payload = ARGV[p + 3 + list_count]
+                for j = 1, list_count do
+                    redis.call('LPUSH', ARGV[p + 2 + j], payload)
+                end
+            end
+            if push_db ~= schedule_db then redis.call('SELECT', schedule_db) end
         end
         return results
         """

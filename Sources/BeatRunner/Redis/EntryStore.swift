@@ -17,24 +17,31 @@ struct EntryStore {
         self.lockKey = lockKey
     }
 
-    /// Every key under the prefix. The prefix is escaped for SCAN's glob, which celerybeat-redis did not do.
-    func scanKeys(on connection: RedisConnection) throws(StoreError) -> [String] {
+    /// Every key under the prefix, a SCAN page at a time. The prefix is escaped for SCAN's glob,
+    /// which celerybeat-redis did not do. SCAN may report a key twice; callers must not mind.
+    func scanKeys(on connection: RedisConnection, page: ([String]) throws(StoreError) -> Void) throws(StoreError) {
         let pattern = Self.globEscaped(keyPrefix) + "*"
         var cursor = "0"
-        var keys: [String] = []
-        var seen = Set<String>()
         repeat {
             let reply = try Self.redis { () throws(RedisClientError) in
-                try connection.send("SCAN", cursor, "MATCH", pattern, "COUNT", 1000)
+                try connection.send("SCAN", cursor, "MATCH", pattern, "COUNT", Self.chunkSize)
             }
-            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
+            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let elements = parts[1].array else {
                 throw StoreError(unexpected: reply, to: "SCAN", on: connection)
             }
-            for element in page {
-                if let key = element.string, seen.insert(key).inserted { keys.append(key) }
-            }
+            let keys = elements.compactMap(\.string)
+            if !keys.isEmpty { try page(keys) }
             cursor = next
         } while cursor != "0"
+    }
+
+    /// Every key under the prefix, at once (for commands that list entries).
+    func scanKeys(on connection: RedisConnection) throws(StoreError) -> [String] {
+        var keys: [String] = []
+        var seen = Set<String>()
+        try scanKeys(on: connection) { (page: [String]) throws(StoreError) in
+            for key in page where seen.insert(key).inserted { keys.append(key) }
+        }
         return keys
     }
 

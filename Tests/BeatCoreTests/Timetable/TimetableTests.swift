@@ -13,7 +13,7 @@ import Testing
         var timetable = Timetable()
         for (index, entry) in entries.enumerated() {
             timetable.upsert(
-                key: entry.0, schedule: entry.1, enabled: true, lastRunAt: entry.2, totalRunCount: 0, digest: index,
+                key: entry.0, schedule: entry.1, enabled: true, lastRunAt: entry.2, digest: index,
                 now: now ?? start)
         }
         return timetable
@@ -40,54 +40,51 @@ import Testing
 
     @Test func neverRunEntriesCountFromWhenFirstSeen() {
         var timetable = Timetable()
-        timetable.upsert(key: "k", schedule: every(60), enabled: true, lastRunAt: nil, totalRunCount: 0, digest: 1, now: at(7))
+        timetable.upsert(key: "k", schedule: every(60), enabled: true, lastRunAt: nil, digest: 1, now: at(7))
         #expect(timetable["k"]?.firstSeen == at(7))
         #expect(timetable.nextDue() == at(67))
         let quarterHourly = Schedule.crontab(try! CrontabSchedule(minute: "*/15"))
-        timetable.upsert(key: "c", schedule: quarterHourly, enabled: true, lastRunAt: nil, totalRunCount: 0, digest: 2, now: at(7))
+        timetable.upsert(key: "c", schedule: quarterHourly, enabled: true, lastRunAt: nil, digest: 2, now: at(7))
         #expect(timetable["c"]?.nextDue == utc(2026, 1, 1, 10, 15))
     }
 
-    @Test func anEditKeepsFirstSeenAndTakesRunStateFromTheEntry() {
+    @Test func anEditKeepsFirstSeenAndTakesTheLastRunFromTheEntry() {
         var timetable = Timetable()
-        timetable.upsert(key: "k", schedule: every(60), enabled: true, lastRunAt: nil, totalRunCount: 0, digest: 1, now: at(0))
+        timetable.upsert(key: "k", schedule: every(60), enabled: true, lastRunAt: nil, digest: 1, now: at(0))
         // Edited 50 s later (new args, say): the interval still counts from when it was first seen.
-        timetable.upsert(key: "k", schedule: every(60), enabled: true, lastRunAt: nil, totalRunCount: 0, digest: 2, now: at(50))
+        timetable.upsert(key: "k", schedule: every(60), enabled: true, lastRunAt: nil, digest: 2, now: at(50))
         #expect(timetable["k"]?.firstSeen == at(0))
         #expect(timetable["k"]?.digest == 2)
         #expect(timetable.nextDue() == at(60))
         // A new schedule applies from the last run; run state comes from what is stored.
-        timetable.upsert(key: "k", schedule: every(20), enabled: true, lastRunAt: at(30), totalRunCount: 5, digest: 3, now: at(55))
+        timetable.upsert(key: "k", schedule: every(20), enabled: true, lastRunAt: at(30), digest: 3, now: at(55))
         #expect(timetable["k"]?.nextDue == at(50))
-        #expect(timetable["k"]?.totalRunCount == 5)
         #expect(timetable.popDue(now: at(55), limit: 10) == ["k"])
     }
 
-    @Test func anEditWithoutRunStateKeepsTheRunStateKnownHere() {
+    @Test func anEditWithoutLastRunKeepsTheLastRunKnownHere() {
         var timetable = table([("k", every(10), at(-10))])
         #expect(timetable.popDue(now: at(0), limit: 1) == ["k"])
         timetable.fired(key: "k", at: at(0), digest: 1)
-        // Rewritten from scratch (no last_run_at, no count) 2 s later: still due 10 s after the firing.
-        timetable.upsert(key: "k", schedule: every(10), enabled: true, lastRunAt: nil, totalRunCount: 0, digest: 2, now: at(2))
+        // Rewritten from scratch (no last_run_at) 2 s later: still due 10 s after the firing.
+        timetable.upsert(key: "k", schedule: every(10), enabled: true, lastRunAt: nil, digest: 2, now: at(2))
         #expect(timetable["k"]?.lastRunAt == at(0))
-        #expect(timetable["k"]?.totalRunCount == 1)
         #expect(timetable.popDue(now: at(9), limit: 1) == [])
         #expect(timetable.popDue(now: at(10), limit: 1) == ["k"])
-        // A value that has run state is taken as it is, even an older one.
-        timetable.upsert(key: "k", schedule: every(10), enabled: true, lastRunAt: at(-100), totalRunCount: 0, digest: 3, now: at(11))
+        // A value that has a last run is taken as it is, even an older one.
+        timetable.upsert(key: "k", schedule: every(10), enabled: true, lastRunAt: at(-100), digest: 3, now: at(11))
         #expect(timetable["k"]?.lastRunAt == at(-100))
-        #expect(timetable["k"]?.totalRunCount == 0)
         // An entry that never ran still counts from when it was first seen.
         var fresh = Timetable()
-        fresh.upsert(key: "n", schedule: every(10), enabled: true, lastRunAt: nil, totalRunCount: 0, digest: 1, now: at(0))
-        fresh.upsert(key: "n", schedule: every(10), enabled: true, lastRunAt: nil, totalRunCount: 0, digest: 2, now: at(5))
+        fresh.upsert(key: "n", schedule: every(10), enabled: true, lastRunAt: nil, digest: 1, now: at(0))
+        fresh.upsert(key: "n", schedule: every(10), enabled: true, lastRunAt: nil, digest: 2, now: at(5))
         #expect(fresh["n"]?.lastRunAt == nil)
         #expect(fresh.nextDue() == at(10))
     }
 
     @Test func disabledEntriesAreNeverDue() {
         var timetable = Timetable()
-        timetable.upsert(key: "off", schedule: every(1), enabled: false, lastRunAt: at(-1000), totalRunCount: 0, digest: 1, now: at(0))
+        timetable.upsert(key: "off", schedule: every(1), enabled: false, lastRunAt: at(-1000), digest: 1, now: at(0))
         #expect(timetable.count == 1)
         #expect(timetable["off"]?.nextDue == nil)
         #expect(timetable.nextDue() == nil)
@@ -96,11 +93,11 @@ import Testing
         timetable.reschedule(key: "off", now: at(5), retryAt: at(5))
         #expect(timetable.popDue(now: at(1_000_000), limit: 10) == [])
         // Enabled again: due by its own run state.
-        timetable.upsert(key: "off", schedule: every(1), enabled: true, lastRunAt: at(-1000), totalRunCount: 0, digest: 2, now: at(6))
+        timetable.upsert(key: "off", schedule: every(1), enabled: true, lastRunAt: at(-1000), digest: 2, now: at(6))
         #expect(timetable.popDue(now: at(6), limit: 10) == ["off"])
         // And disabled while due: the old heap item no longer counts.
         var other = table([("k", every(10), at(-20))])
-        other.upsert(key: "k", schedule: every(10), enabled: false, lastRunAt: at(-20), totalRunCount: 0, digest: 9, now: at(0))
+        other.upsert(key: "k", schedule: every(10), enabled: false, lastRunAt: at(-20), digest: 9, now: at(0))
         #expect(other.nextDue() == nil)
         #expect(other.popDue(now: at(100), limit: 10) == [])
     }
@@ -124,7 +121,6 @@ import Testing
         timetable.fired(key: "k", at: at(1), digest: 77)
         let slot = timetable["k"]
         #expect(slot?.lastRunAt == at(1))
-        #expect(slot?.totalRunCount == 1)
         #expect(slot?.digest == 77)
         #expect(slot?.nextDue == at(11))
         #expect(timetable.popDue(now: at(10), limit: 1) == [])
@@ -148,7 +144,7 @@ import Testing
         var timetable = table([("k", every(10), at(-10))])
         // Each upsert leaves the previous heap item behind; only the newest counts.
         for digest in 1...5 {
-            timetable.upsert(key: "k", schedule: every(10), enabled: true, lastRunAt: at(Int64(digest)), totalRunCount: 0, digest: digest, now: at(0))
+            timetable.upsert(key: "k", schedule: every(10), enabled: true, lastRunAt: at(Int64(digest)), digest: digest, now: at(0))
         }
         #expect(timetable.nextDue() == at(15))
         #expect(timetable.popDue(now: at(100), limit: 10) == ["k"])
@@ -166,8 +162,7 @@ import Testing
         for round in 0..<30 {
             for index in 0..<100 {
                 timetable.upsert(
-                    key: "k\(index)", schedule: every(10 + index), enabled: true, lastRunAt: at(Int64(round)),
-                    totalRunCount: 0, digest: round, now: at(0))
+                    key: "k\(index)", schedule: every(10 + index), enabled: true, lastRunAt: at(Int64(round)), digest: round, now: at(0))
             }
         }
         let keys = timetable.popDue(now: at(10_000), limit: 1000)
@@ -187,18 +182,17 @@ import Testing
         var cron = Timetable()
         cron.upsert(
             key: "c", schedule: .crontab(try! CrontabSchedule(minute: "*/15")), enabled: true,
-            lastRunAt: utc(2026, 1, 1, 7, 0), totalRunCount: 3, digest: 1, now: at(7))
+            lastRunAt: utc(2026, 1, 1, 7, 0), digest: 1, now: at(7))
         #expect(cron.popDue(now: at(7), limit: 10) == ["c"])
         cron.fired(key: "c", at: at(7), digest: 2)
         #expect(cron["c"]?.nextDue == utc(2026, 1, 1, 10, 15))
-        #expect(cron["c"]?.totalRunCount == 4)
     }
 
     @Test func startingDeadlineSkipsAStaleCrontabCatchUp() {
         var timetable = Timetable(startingDeadline: .seconds(60))
         timetable.upsert(
             key: "c", schedule: .crontab(try! CrontabSchedule(minute: 0)), enabled: true,
-            lastRunAt: utc(2026, 1, 1, 8, 0), totalRunCount: 0, digest: 1, now: utc(2026, 1, 1, 10, 30))
+            lastRunAt: utc(2026, 1, 1, 8, 0), digest: 1, now: utc(2026, 1, 1, 10, 30))
         #expect(timetable.popDue(now: utc(2026, 1, 1, 10, 30), limit: 10) == [])
         #expect(timetable.nextDue() == utc(2026, 1, 1, 11, 0))
     }
@@ -207,8 +201,7 @@ import Testing
         let newYork = try TimeZoneRules.load(identifier: "America/New_York")
         var timetable = Timetable(zone: newYork)
         timetable.upsert(
-            key: "c", schedule: .crontab(try CrontabSchedule(minute: 0, hour: 9)), enabled: true, lastRunAt: nil,
-            totalRunCount: 0, digest: 1, now: utc(2026, 1, 1, 0, 0))
+            key: "c", schedule: .crontab(try CrontabSchedule(minute: 0, hour: 9)), enabled: true, lastRunAt: nil, digest: 1, now: utc(2026, 1, 1, 0, 0))
         #expect(timetable.nextDue() == utc(2026, 1, 1, 14, 0))  // 09:00 EST
     }
 }
