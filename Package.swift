@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "ScheduleStore", dependencies: ["BeatCore", "RedisClient", "JSON"], swiftSettings: strictness),
         .target(
             name: "BeatRunner",
-            dependencies: ["BeatCore", "Broker", "CeleryMessage", "RedisClient", "JSON", "CivilTime", logging],
+            dependencies: ["BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient", "JSON", "CivilTime", logging],
             swiftSettings: strictness),
 
         .executableTarget(

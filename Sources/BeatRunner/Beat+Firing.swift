@@ -5,6 +5,7 @@ import CivilTime
 import JSON
 import Logging
 import RedisClient
+import ScheduleStore
 
 extension Beat {
     /// Fires every entry that is due, in batches, while this node may send.
@@ -14,7 +15,7 @@ extension Beat {
     /// entry's run state only if the entry still holds what was read — pushing the messages in the
     /// same step when the broker is this Redis server, or publishing them right after otherwise.
     func fireDue() {
-        guard let redis else { return }
+        guard let redis, let reader else { return }
         for _ in 0..<10_000 {
             guard election.maySend(at: SystemClock.monotonicMicroseconds()) else { return }
             let now = SystemClock.now()
@@ -22,7 +23,7 @@ extension Beat {
             if keys.isEmpty { return }
             let values: [[UInt8]?]
             do {
-                values = try store.fetch(keys, on: redis)
+                values = try reader.values(of: keys)
             } catch {
                 putBack(keys, now: now, retryAfterFailure: true)
                 redisFailed(error.description)
@@ -32,7 +33,7 @@ extension Beat {
             var messages: [CeleryMessage] = []
             var names: [String] = []
             for (key, value) in zip(keys, values) {
-                guard let (firing, message, name) = prepareFiring(key: key, value: value, now: now, on: redis) else { continue }
+                guard let (firing, message, name) = prepareFiring(key: key, value: value, now: now) else { continue }
                 firings.append(firing)
                 messages.append(message)
                 names.append(name)
@@ -44,20 +45,18 @@ extension Beat {
 
     /// Builds one firing from the freshly read value, or returns nil (after updating the timetable)
     /// when the entry is gone, invalid, disabled or no longer due.
-    private func prepareFiring(
-        key: String, value: [UInt8]?, now: Instant, on redis: RedisConnection
-    ) -> (CommitScript.Firing, CeleryMessage, String)? {
+    private func prepareFiring(key: String, value: [UInt8]?, now: Instant) -> (CommitScript.Firing, CeleryMessage, String)? {
         let entry: Entry
         do {
             guard let value else {
-                try apply(key: key, value: nil, now: now, on: redis)
+                try apply(key: key, value: nil, now: now)
                 return nil
             }
             if Digest.of(value) == timetable.digest(of: key) {
                 entry = try decodeKnown(key: key, value: value)
             } else {
                 // Edited since it was loaded: take the new definition and decide again.
-                guard let edited = try apply(key: key, value: value, now: now, on: redis) else { return nil }
+                guard let edited = try apply(key: key, value: value, now: now) else { return nil }
                 guard edited.enabled, let due = timetable[key]?.nextDue, due <= now else { return nil }
                 entry = edited
             }
@@ -80,7 +79,7 @@ extension Beat {
                 firing.payload = prepared.payload
             }
             return (firing, message, entry.name)
-        } catch let error as StoreError {
+        } catch let error as ScheduleStoreError {
             putBack([key], now: now, retryAfterFailure: true)
             redisFailed(error.description)
         } catch let error as BrokerError {
@@ -111,7 +110,7 @@ extension Beat {
     ) -> Bool {
         let outcome: CommitScript.Outcome
         do {
-            outcome = try store.commit(firings, token: lock.token, push: push, on: redis)
+            outcome = try committer.commit(firings, token: lock.token, push: push, on: redis)
         } catch {
             // Whether the script ran is unknown when the connection broke mid-call; the entries
             // are re-read before they fire again, so a committed firing is not repeated.

@@ -5,6 +5,7 @@ import CivilTime
 import JSON
 public import Logging
 import RedisClient
+import ScheduleStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,12 +25,15 @@ public final class Beat {
     var timetable: Timetable
     var election: LeaderElection
     var lock: LeaderLock
-    var store: EntryStore
+    var committer: CommitScript
     var producer = CeleryProducer()
     let push: CommitScript.Push?
 
     /// The scheduler's Redis; nil until connected (and after a failed connect).
-    var redis: RedisConnection?
+    var redis: RedisConnection? {
+        didSet { reader = redis.map { EntryReader(connection: $0, keyPrefix: configuration.keyPrefix) } }
+    }
+    var reader: EntryReader?
     /// A second connection that only listens for change notifications.
     var subscriber: RedisConnection?
     var broker: (any Broker)?
@@ -57,7 +61,7 @@ public final class Beat {
         lock = LeaderLock(
             key: configuration.lockKey, token: Self.lockToken(producer: producer),
             ttlMilliseconds: configuration.lockTTL.microseconds / 1000)
-        store = EntryStore(keyPrefix: configuration.keyPrefix, lockKey: configuration.lockKey)
+        committer = CommitScript(lockKey: configuration.lockKey)
         push = configuration.sameServerPush
     }
 

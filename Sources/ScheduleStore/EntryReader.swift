@@ -17,6 +17,12 @@ public struct EntryReader {
         /// The key without the prefix.
         public var name: String
         public var value: Value
+
+        public init(key: String, name: String, value: Value) {
+            self.key = key
+            self.name = name
+            self.value = value
+        }
     }
 
     public let connection: RedisConnection
@@ -30,29 +36,68 @@ public struct EntryReader {
 
     /// Every entry, sorted by name. Keys deleted between SCAN and MGET are left out.
     public func all() throws(ScheduleStoreError) -> [Stored] {
-        let keys = try scanKeys().sorted()
         var result: [Stored] = []
-        result.reserveCapacity(keys.count)
-        var start = 0
-        while start < keys.count {
-            let chunk = Array(keys[start..<min(start + Self.chunkSize, keys.count)])
-            start += Self.chunkSize
-            let reply = try send(RedisCommand("MGET", arguments: chunk as [any RedisArgument]), "MGET")
-            guard let values = reply.array, values.count == chunk.count else {
-                throw .unexpected(reply, to: "MGET", on: connection)
+        var seen = Set<String>()
+        try forEachPage { (page: [Stored]) throws(ScheduleStoreError) in
+            for stored in page where seen.insert(stored.key).inserted { result.append(stored) }
+        }
+        return result.sorted { $0.key < $1.key }
+    }
+
+    /// Every entry, one SCAN page at a time, so memory stays flat however many entries there are.
+    /// SCAN may report a key twice; a key deleted between SCAN and MGET is left out.
+    public func forEachPage(_ body: ([Stored]) throws(ScheduleStoreError) -> Void) throws(ScheduleStoreError) {
+        let pattern = Self.globEscaped(keyPrefix) + "*"
+        var cursor = "0"
+        repeat {
+            let reply = try send(RedisCommand("SCAN", arguments: [cursor, "MATCH", pattern, "COUNT", String(Self.chunkSize)]), "SCAN")
+            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
+                throw .unexpected(reply, to: "SCAN", on: connection)
             }
-            for (key, value) in zip(chunk, values) {
-                if let bytes = value.bytes {
-                    result.append(Stored(key: key, name: name(of: key), value: .json(bytes)))
-                } else {
-                    let type = try self.type(of: key)
-                    if type != "none" {
-                        result.append(Stored(key: key, name: name(of: key), value: .notAString(type: type)))
+            let keys = page.compactMap(\.string)
+            if !keys.isEmpty {
+                var stored: [Stored] = []
+                stored.reserveCapacity(keys.count)
+                for (key, value) in zip(keys, try values(of: keys)) {
+                    if let value {
+                        stored.append(Stored(key: key, name: name(of: key), value: .json(value)))
+                    } else {
+                        let type = try self.type(of: key)
+                        if type != "none" { stored.append(Stored(key: key, name: name(of: key), value: .notAString(type: type))) }
                     }
                 }
+                try body(stored)
             }
+            cursor = next
+        } while cursor != "0"
+    }
+
+    /// The stored value of each key, nil where the key is gone or is not a string (MGET's nil):
+    /// one pipelined round trip of MGETs in chunks.
+    public func values(of keys: [String]) throws(ScheduleStoreError) -> [[UInt8]?] {
+        guard !keys.isEmpty else { return [] }
+        var pipeline = RedisPipeline()
+        var start = 0
+        while start < keys.count {
+            pipeline.append("MGET", arguments: Array(keys[start..<min(start + Self.chunkSize, keys.count)]) as [any RedisArgument])
+            start += Self.chunkSize
         }
-        return result
+        let replies: [RedisReply]
+        do {
+            replies = try connection.pipeline(pipeline)
+        } catch {
+            throw .redis(error)
+        }
+        var values: [[UInt8]?] = []
+        values.reserveCapacity(keys.count)
+        for reply in replies {
+            guard let elements = reply.array else { throw .unexpected(reply, to: "MGET", on: connection) }
+            for element in elements { values.append(element.bytes) }
+        }
+        guard values.count == keys.count else {
+            throw ScheduleStoreError(.unavailable, "redis \(connection.configuration.endpoint) answered MGET with \(values.count) values for \(keys.count) keys")
+        }
+        return values
     }
 
     /// The entry `name`, or nil when its key does not exist.
@@ -67,25 +112,8 @@ public struct EntryReader {
         return Stored(key: key, name: name, value: .notAString(type: type))
     }
 
-    func scanKeys() throws(ScheduleStoreError) -> [String] {
-        let pattern = Self.globEscaped(keyPrefix) + "*"
-        var cursor = "0"
-        var keys: [String] = []
-        var seen = Set<String>()
-        repeat {
-            let reply = try send(RedisCommand("SCAN", arguments: [cursor, "MATCH", pattern, "COUNT", "1000"]), "SCAN")
-            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
-                throw .unexpected(reply, to: "SCAN", on: connection)
-            }
-            for element in page {
-                if let key = element.string, seen.insert(key).inserted { keys.append(key) }
-            }
-            cursor = next
-        } while cursor != "0"
-        return keys
-    }
-
-    func type(of key: String) throws(ScheduleStoreError) -> String {
+    /// The Redis type of `key` (`string`, `hash`, `none`, ...), to say why a key cannot be read.
+    public func type(of key: String) throws(ScheduleStoreError) -> String {
         let reply = try send(RedisCommand("TYPE", arguments: [key]), "TYPE")
         guard let type = reply.string, !reply.isError else { throw .unexpected(reply, to: "TYPE", on: connection) }
         return type

@@ -1,4 +1,5 @@
 import RedisClient
+import ScheduleStore
 
 /// The one script through which the beat writes: for a batch of firings, check that this process
 /// still holds the lock, then for each entry whose stored bytes are exactly those the firing was
@@ -10,7 +11,7 @@ import RedisClient
 /// that still holds the read bytes is written, so nothing is re-created or overwritten.
 /// `SELECT` inside a script affects only the script (Redis ≥ 2.8.12), so the broker's database can
 /// differ from the schedule's. `SET ... KEEPTTL` (Redis ≥ 6.0) keeps a TTL a user put on an entry.
-enum CommitScript {
+struct CommitScript {
     struct Firing {
         var key: String
         /// What the entry held when the firing was decided.
@@ -111,6 +112,31 @@ enum CommitScript {
             arguments.append(push == nil ? [] : firing.payload)
         }
         return (keys, arguments)
+    }
+
+    let lockKey: String
+    private var script = RedisScript(CommitScript.source)
+
+    init(lockKey: String) {
+        self.lockKey = lockKey
+    }
+
+    /// Commits a batch of firings atomically with a check that `token` still holds the lock.
+    mutating func commit(
+        _ firings: [Firing], token: String, push: Push?, on connection: RedisConnection
+    ) throws(ScheduleStoreError) -> Outcome {
+        let (keys, arguments) = Self.call(firings, lockKey: lockKey, token: token, push: push)
+        let reply: RedisReply
+        do {
+            reply = try script.run(keys, arguments, on: connection)
+        } catch {
+            throw ScheduleStoreError(.unavailable, error.description)
+        }
+        guard let outcome = Self.outcome(reply, count: firings.count) else {
+            throw ScheduleStoreError(
+                .unavailable, "redis \(connection.configuration.endpoint) answered the commit script with \(reply.errorMessage ?? "\(reply)")")
+        }
+        return outcome
     }
 
     static func outcome(_ reply: RedisReply, count: Int) -> Outcome? {

@@ -1,4 +1,5 @@
 import RedisClient
+import ScheduleStore
 
 /// The lock in Redis that decides which node sends: `SET key token NX PX ttl`, renewed and
 /// released only by the token that took it, so a lock held by another node is never touched.
