@@ -12,7 +12,7 @@ import TestSupport
     static func entry(every: String, args: String = "[]", options: String? = nil, lastRunAt: Instant? = nil) -> String {
         var json = #"{"task": "probe.record", "schedule": \#(every), "args": \#(args)"#
         if let options { json += #", "options": \#(options)"# }
-        if let lastRunAt { json += #", "last_run_at": \#(componentDatetime(lastRunAt))"# }
+        if let lastRunAt { json += #", "last_run_at": \#(RunHarness.componentDatetime(lastRunAt))"# }
         return json + "}"
     }
 
@@ -102,7 +102,7 @@ import TestSupport
         try harness.waitForSent("due", count: 1, timeout: .seconds(45))
         let brokerConnection = try RedisConnection(configuration: RedisConfiguration(url: "\(broker.url)/0"))
         defer { brokerConnection.close() }
-        let messages = try (brokerConnection.send("LRANGE", "celery", 0, -1).array ?? []).map { try QueuedMessage(envelope: try #require($0.string)) }
+        let messages = try (brokerConnection.send("LRANGE", "celery", 0, -1).array ?? []).map { try RunQueuedMessage(envelope: try #require($0.string)) }
         let due = messages.filter { $0.periodicTaskName == "due" }
         #expect(due.count == 1)
         #expect(due.first?.args == [.string("due")])
@@ -117,7 +117,7 @@ import TestSupport
     /// RabbitMQ becomes unreachable for a few seconds: the test's own vhost refuses connections and
     /// the beat's connection is closed (the node keeps serving the other tests). The firing that fell
     /// due meanwhile reaches a Python worker once the vhost is back.
-    @Test(.enabled(if: AMQPTestServer.isAvailable && newestVenv != nil))
+    @Test(.enabled(if: AMQPTestServer.isAvailable && RunWorker.newestVenv != nil))
     func aRabbitMQBrokerDownForAFewSeconds() throws {
         let server = try AMQPTestServer.required()
         let vhost = AMQPTestServer.uniqueName("run")
@@ -151,7 +151,7 @@ import TestSupport
         try harness.waitForSent("due", count: 1, timeout: .seconds(60))
         #expect(harness.beat?.isRunning == true)
 
-        let venv = try #require(newestVenv)
+        let venv = try #require(RunWorker.newestVenv)
         let worker = try RunWorker(venv: venv, brokerURL: brokerURL)
         let records = try worker.waitForRecords(where: { $0["args"] == .array([.string("due")]) }, count: 1)
         #expect(records.first?["id"]?.stringValue == harness.sent("due").first?.id)

@@ -90,23 +90,23 @@ final class RunHarness {
     // MARK: what was sent
 
     /// The messages waiting in a queue's list on the Redis broker, oldest first.
-    func queued(_ queue: String = "celery") throws -> [QueuedMessage] {
+    func queued(_ queue: String = "celery") throws -> [RunQueuedMessage] {
         let connection = try #require(brokerRedis)
         let items = try connection.send("LRANGE", queue, 0, -1).array ?? []
         return try items.reversed().map { item in
             guard let text = item.string else { throw RunHarnessError("a non-string item in \(queue): \(item)") }
-            return try QueuedMessage(envelope: text)
+            return try RunQueuedMessage(envelope: text)
         }
     }
 
     /// The "sent" log lines of an entry (all entries when nil), in order.
-    func sent(_ name: String? = nil) -> [SentLine] {
-        log.split(separator: "\n").compactMap { SentLine(String($0)) }.filter { name == nil || $0.entry == name }
+    func sent(_ name: String? = nil) -> [RunSentLine] {
+        log.split(separator: "\n").compactMap { RunSentLine(String($0)) }.filter { name == nil || $0.entry == name }
     }
 
     /// Waits until the entry has been sent `count` times in all, and returns those lines.
     @discardableResult
-    func waitForSent(_ name: String, count: Int, timeout: Duration = .seconds(30)) throws -> [SentLine] {
+    func waitForSent(_ name: String, count: Int, timeout: Duration = .seconds(30)) throws -> [RunSentLine] {
         try waitFor("\(count) firings of \(name) in the log:\n\(log.suffix(3000))", timeout: timeout) {
             if let beat, !beat.isRunning { throw RunHarnessError("swiftbeat exited:\n\(log.suffix(3000))") }
             let lines = sent(name)
@@ -141,7 +141,7 @@ struct RunHarnessError: Error, CustomStringConvertible {
 
 /// A "sent" line of `swiftbeat run`'s log:
 /// `2026-11-27T18:00:00.123456+00:00 info sent NAME id=... queue=... task=...`.
-struct SentLine: CustomStringConvertible {
+struct RunSentLine: CustomStringConvertible {
     var line: String
     var at: Instant
     var level: String
@@ -168,7 +168,7 @@ struct SentLine: CustomStringConvertible {
 }
 
 /// A task message as it waits in a kombu Redis list: the envelope's headers and its decoded body.
-struct QueuedMessage {
+struct RunQueuedMessage {
     var headers: JSONObject
     var properties: JSONObject
     var args: [JSONValue]
@@ -236,34 +236,39 @@ final class RunWorker {
     }
 }
 
-/// Runs the venv's python on `script` (in Tests/Python) with `input` on stdin; returns stdout.
-func runPython(_ venv: CeleryVenv, script: String, input: String) throws -> String {
-    let process = Process()
-    process.executableURL = venv.python
-    process.arguments = [Fixtures.repositoryRoot.appendingPathComponent("Tests/Python/\(script)").path]
-    let stdin = Pipe()
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "\(script) failed: \(String(decoding: errors, as: UTF8.self))")
-    return String(decoding: output, as: UTF8.self)
+extension RunHarness {
+    /// Runs the venv's python on `script` (in Tests/Python) with `input` on stdin; returns stdout.
+    static func python(_ venv: CeleryVenv, script: String, input: String) throws -> String {
+        let process = Process()
+        process.executableURL = venv.python
+        process.arguments = [Fixtures.repositoryRoot.appendingPathComponent("Tests/Python/\(script)").path]
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "\(script) failed: \(String(decoding: errors, as: UTF8.self))")
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// A JSON text for an entry's `last_run_at`, in celerybeat-redis's component form.
+    static func componentDatetime(_ instant: Instant) -> String {
+        let wall = CivilDateTime(instant)
+        return #"{"__type__": "datetime", "year": \#(wall.year), "month": \#(wall.month), "day": \#(wall.day), "hour": \#(wall.hour), "minute": \#(wall.minute), "second": \#(wall.second), "microsecond": \#(wall.microsecond)}"#
+    }
 }
 
-/// The newest Celery venv (the last one by version), for tests that need one worker.
-var newestVenv: CeleryVenv? {
-    CeleryVenv.all.max { $0.version.split(separator: ".").compactMap { Int($0) }.lexicographicallyPrecedes($1.version.split(separator: ".").compactMap { Int($0) }) }
-}
-
-/// A JSON text for an entry's `last_run_at`, in celerybeat-redis's component form.
-func componentDatetime(_ instant: Instant) -> String {
-    let wall = CivilDateTime(instant)
-    return #"{"__type__": "datetime", "year": \#(wall.year), "month": \#(wall.month), "day": \#(wall.day), "hour": \#(wall.hour), "minute": \#(wall.minute), "second": \#(wall.second), "microsecond": \#(wall.microsecond)}"#
+extension RunWorker {
+    /// The newest Celery venv (by version), for tests that need one worker.
+    static var newestVenv: CeleryVenv? {
+        func version(_ venv: CeleryVenv) -> [Int] { venv.version.split(separator: ".").compactMap { Int($0) } }
+        return CeleryVenv.all.max { version($0).lexicographicallyPrecedes(version($1)) }
+    }
 }

@@ -18,7 +18,7 @@ import TestSupport
     ) -> String {
         var json = #"{"task": "probe.record", "schedule": \#(every), "args": \#(args)"#
         if let count { json += #", "total_run_count": \#(count)"# }
-        if let lastRunAt { json += #", "last_run_at": \#(componentDatetime(lastRunAt))"# }
+        if let lastRunAt { json += #", "last_run_at": \#(RunHarness.componentDatetime(lastRunAt))"# }
         return json + extra + "}"
     }
 

@@ -11,7 +11,7 @@ import TestSupport
     private func entry(every seconds: Int, queue: String? = nil, lastRunAt: Instant? = nil) -> String {
         var json = #"{"task": "probe.record", "schedule": {"every": \#(seconds)}"#
         if let queue { json += #", "options": {"queue": "\#(queue)"}"# }
-        if let lastRunAt { json += #", "last_run_at": \#(componentDatetime(lastRunAt))"# }
+        if let lastRunAt { json += #", "last_run_at": \#(RunHarness.componentDatetime(lastRunAt))"# }
         return json + "}"
     }
 

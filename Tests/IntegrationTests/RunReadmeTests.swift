@@ -20,7 +20,7 @@ import TestSupport
         let hourAgo = SystemClock.now() - .seconds(3600)
         try harness.set("add-every-monday-morning", legacyCrontab)
         try harness.set("add-every-5-minutes", legacyInterval)
-        try harness.set("multiply-every-10-minutes", String(current.dropLast()) + #", "last_run_at": \#(componentDatetime(hourAgo))}"#)
+        try harness.set("multiply-every-10-minutes", String(current.dropLast()) + #", "last_run_at": \#(RunHarness.componentDatetime(hourAgo))}"#)
 
         let worker = try RunWorker(venv: venv, brokerURL: harness.brokerURL)
         try harness.launchBeat()

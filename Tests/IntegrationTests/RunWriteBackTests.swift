@@ -24,7 +24,7 @@ import TestSupport
 
     /// One consistent view of both databases: the two entries and the broker's list, read in one
     /// MULTI so no firing can fall between the reads.
-    private func snapshot(_ harness: RunHarness) throws -> (current: String?, legacy: String?, messages: [QueuedMessage]) {
+    private func snapshot(_ harness: RunHarness) throws -> (current: String?, legacy: String?, messages: [RunQueuedMessage]) {
         let connection = try #require(harness.brokerRedis)
         var pipeline = RedisPipeline()
         pipeline.append("MULTI")
@@ -36,7 +36,7 @@ import TestSupport
         pipeline.append("EXEC")
         let replies = try connection.pipeline(pipeline)
         let results = try #require(replies.last?.array, "EXEC: \(replies)")
-        let messages = try (results[4].array ?? []).reversed().map { try QueuedMessage(envelope: try #require($0.string)) }
+        let messages = try (results[4].array ?? []).reversed().map { try RunQueuedMessage(envelope: try #require($0.string)) }
         return (results[1].string, results[2].string, messages)
     }
 
@@ -64,7 +64,7 @@ import TestSupport
         #expect(snapshots > 10)
 
         // Only the two members changed: the seed with the stored run state written in is the stored text.
-        let python = try #require(newestVenv)
+        let python = try #require(RunWorker.newestVenv)
         var pythonInput = ""
         for (name, seed) in [("current", Self.current), ("legacy", legacy)] {
             let stored = try #require(try harness.value(name))
@@ -85,7 +85,7 @@ import TestSupport
 
         // celerybeat-redis's own decoder reads it back: a naive datetime in UTC, an int count,
         // every key in the order it was stored.
-        let lines = try runPython(python, script: "celerybeat_redis_decode.py", input: pythonInput).split(separator: "\n")
+        let lines = try RunHarness.python(python, script: "celerybeat_redis_decode.py", input: pythonInput).split(separator: "\n")
         try #require(lines.count == 2)
         for (line, name) in zip(lines, ["current", "legacy"]) {
             let decoded = try #require(try JSONParser.parse(String(line)).objectValue)
