@@ -15,6 +15,7 @@ extension Beat {
             case .acquire:
                 do {
                     let acquired = try lock.acquire(on: redis)
+                    redisBackoff.succeeded()
                     election.acquired(acquired, sentAt: sentAt)
                     if acquired {
                         logger.notice("this node is now the leader and sends the tasks", metadata: ["lock.key": "\(lock.key)"])
@@ -30,6 +31,7 @@ extension Beat {
                 let renewed: Bool?
                 do {
                     renewed = try lock.renew(on: redis)
+                    redisBackoff.succeeded()
                 } catch {
                     renewed = nil
                     redisFailed(error.description)
