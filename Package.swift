@@ -77,6 +77,9 @@ let package = Package(
             name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
+            name: "BeatRunnerTests", dependencies: ["BeatRunner", "BeatCore", "CeleryMessage", "JSON", "CivilTime"],
+            swiftSettings: strictness),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime"],
             swiftSettings: strictness),

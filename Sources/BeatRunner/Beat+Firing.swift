@@ -67,7 +67,13 @@ extension Beat {
             let updated = try RunStateWriter.write(totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value)
             let message = entry.message(id: producer.nextTaskID(), producer: producer, now: now)
             var firing = CommitScript.Firing(key: key, expected: value, updated: updated)
-            if push != nil, let broker = connectedBroker() as? RedisBroker {
+            if push != nil {
+                // Without the broker's lists the script would write the run state and push nothing:
+                // a firing recorded (and logged) as sent that no worker ever gets. Wait for the broker.
+                guard let broker = connectedBroker() as? RedisBroker else {
+                    putBack([key], now: now, retryAfterFailure: true)
+                    return nil
+                }
                 let prepared = try broker.prepare([message])[0]
                 firing.lists = prepared.lists
                 firing.payload = prepared.payload
@@ -197,12 +203,27 @@ extension Beat {
         return item
     }
 
-    /// Returns handed-out entries to the timetable: due again at once, or after the Redis backoff.
+    /// Returns handed-out entries to the timetable: due again at once, or, after a failure, when the
+    /// Redis and broker backoffs are over and at least `failureRetryDelay` later. (Due at once, a
+    /// firing that keeps failing, such as one routed to an exchange no queue is bound to, was handed
+    /// out again by the same `fireDue` pass, thousands of times, and the loop never slept.)
     private func putBack(_ keys: [String], now: Instant, retryAfterFailure: Bool) {
+        var retryAt = now
+        if retryAfterFailure {
+            let monotonic = SystemClock.monotonicMicroseconds()
+            var wait = Self.failureRetryDelay
+            for backoff in [redisBackoff, brokerBackoff] where backoff.isWaiting(at: monotonic) {
+                wait = max(wait, backoff.until - monotonic)
+            }
+            retryAt = now + Microseconds(wait)
+        }
         for key in keys {
-            timetable.reschedule(key: key, now: now, retryAt: now)
+            timetable.reschedule(key: key, now: now, retryAt: retryAt)
         }
     }
+
+    /// The shortest wait before a firing that failed is tried again (microseconds).
+    static var failureRetryDelay: Int64 { 1_000_000 }
 
     private func logSent(_ message: CeleryMessage, name: String) {
         logger.info(

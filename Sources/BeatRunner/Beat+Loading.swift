@@ -18,8 +18,10 @@ extension Beat {
                 let now = SystemClock.now()
                 for stored in page {
                     timetable.markSeen(key: stored.key)
-                    if invalidEntries[stored.key] != nil { invalidSeen.insert(stored.key) }
                     apply(stored, now: now)
+                    // After apply: a key found invalid in this very pass must stay known as such,
+                    // or it would be forgotten below and logged again at every reload.
+                    if invalidEntries[stored.key] != nil { invalidSeen.insert(stored.key) }
                 }
             }
             for key in timetable.endSweep() {

@@ -79,6 +79,8 @@ public struct Timetable: Sendable {
 
     /// Adds an entry or replaces what is known of it. Run state comes from the stored entry; an entry
     /// that never ran keeps the moment it was first seen, so an edit does not restart its interval.
+    /// A value without `last_run_at` (rewritten from scratch) keeps the last run known here, as
+    /// celerybeat-redis's `merge_inplace` does, so the entry does not fire early.
     public mutating func upsert(
         key: String, schedule: Schedule, enabled: Bool, lastRunAt: Instant?, digest: Int, now: Instant
     ) {
@@ -88,7 +90,7 @@ public struct Timetable: Sendable {
             schedules.release(record.schedule)
             record.schedule = scheduleIndex
             record.enabled = enabled
-            record.lastRunAt = lastRunAt
+            record.lastRunAt = lastRunAt ?? record.lastRunAt
             record.digest = digest
             record.sweep = currentSweep
             place(&record, at: position, now: now)
