@@ -83,6 +83,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: ["RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime"],
             swiftSettings: strictness),
+        .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat"], swiftSettings: strictness),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "RedisClient", "JSON"], swiftSettings: strictness),
 
         // Test-only: starting real servers, Python workers and the swiftbeat binary.

@@ -133,7 +133,7 @@ extension Beat {
                 if push != nil {
                     logSent(message, name: names[index])
                 } else {
-                    pending.removeAll { $0.key == firing.key }
+                    supersede(pendingFor: firing.key)
                     toPublish.append(PendingPublish(key: firing.key, message: message, attempts: 0, nextAttemptAt: .min))
                 }
             case .deleted:
@@ -185,6 +185,16 @@ extension Beat {
         let due = pending.filter { $0.nextAttemptAt <= now }
         pending.removeAll { $0.nextAttemptAt <= now }
         publish(due)
+    }
+
+    /// A newer firing of the same entry replaces one still waiting for the broker.
+    private func supersede(pendingFor key: String) {
+        for item in pending where item.key == key {
+            logger.warning(
+                "a newer firing replaces one the broker never took",
+                metadata: ["entry": "\(name(of: key))", "task": "\(item.message.task)", "id": "\(item.message.id)"])
+        }
+        pending.removeAll { $0.key == key }
     }
 
     func dropPending(reason: String) {

@@ -211,7 +211,7 @@ import TestSupport
         #expect(reason(#"{"task": "t", "schedule": {"every": -5}}"#) == "schedule: interval every: -5 must be positive")
         #expect(reason(#"{"task": "t", "schedule": {"every": "5"}}"#) == "schedule: interval every: expected a number, found a string")
         #expect(reason(#"{"task": "t", "schedule": {"every": 5, "period": 1}}"#).hasPrefix("schedule: interval period: expected a string"))
-        #expect(reason(#"{"task": "t", "schedule": "every 5 seconds"}"#).hasPrefix("schedule: schedule: expected an object"))
+        #expect(reason(#"{"task": "t", "schedule": "every 5 seconds"}"#) == "schedule: expected an object, found a string")
         #expect(reason(#"{"task": "t", "schedule": {}}"#).contains(#"expected "every" (an interval) or crontab fields"#))
     }
 
@@ -247,9 +247,17 @@ import TestSupport
         #expect(options(#"{"link": {"anything": [1]}, "serializer": "json"}"#) == "accepted: t")
     }
 
+    @Test func enabledMayBeOneOrZeroAsPythonCodeSometimesWroteIt() throws {
+        let on = try EntryDecoder.decode(key: "k", name: "k", json: Array(#"{"task": "t", "schedule": {"every": 5}, "enabled": 1}"#.utf8))
+        let off = try EntryDecoder.decode(key: "k", name: "k", json: Array(#"{"task": "t", "schedule": {"every": 5}, "enabled": 0}"#.utf8))
+        #expect(on.enabled)
+        #expect(!off.enabled)
+    }
+
     @Test func badFields() {
         let schedule = #""schedule": {"every": 5}"#
         #expect(reason(#"{"task": "t", \#(schedule), "enabled": "yes"}"#) == #""enabled" must be true or false, not "yes""#)
+        #expect(reason(#"{"task": "t", \#(schedule), "enabled": 2}"#) == #""enabled" must be true or false, not 2"#)
         #expect(reason(#"{"task": "t", \#(schedule), "args": "1, 2"}"#) == #""args" must be a JSON array, not a string"#)
         #expect(reason(#"{"task": "t", \#(schedule), "kwargs": []}"#) == #""kwargs" must be a JSON object, not an array"#)
         #expect(reason(#"{"task": "t", \#(schedule), "total_run_count": -1}"#) == #""total_run_count" must be a non-negative integer, not -1"#)
