@@ -26,17 +26,3 @@ enum TextFile {
     }
 }
 
-/// Unbuffered writes to stdout, for output that must not interleave oddly with stderr.
-enum StandardOutput {
-    static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
-    }
-}
