@@ -1,1 +1,0 @@
-// The BeatCore module; see README.md for its place in swiftbeat.
