@@ -41,8 +41,13 @@ bench_ensure_venv() {
 # memory targets are for this build), in its own scratch folder so `swift build` elsewhere is untouched.
 bench_build() {
     say "building swiftbeat: swift build -c release --static-swift-stdlib (.build-bench)"
-    swift build -c release --static-swift-stdlib --product swiftbeat --scratch-path "$SWIFTBEAT_ROOT/.build-bench" 2>&1 |
-        grep -E "error|warning: unre|Build complete|Compiling swiftbeat" | tail -3
+    local log=$BENCH_STATE/build.log
+    mkdir -p "$BENCH_STATE"
+    if ! swift build -c release --static-swift-stdlib --product swiftbeat --scratch-path "$SWIFTBEAT_ROOT/.build-bench" >"$log" 2>&1; then
+        grep -E "error" "$log" | head -20 >&2
+        die "the build failed (see $log)"
+    fi
+    grep -E "Build complete" "$log" || true
     [ -x "$BENCH_SWIFTBEAT" ] || die "the build did not produce $BENCH_SWIFTBEAT"
 }
 
