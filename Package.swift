@@ -48,15 +48,17 @@ let package = Package(
 
         // The scheduler: a pure core and the runner that drives it against Redis.
         .target(name: "BeatCore", dependencies: ["JSON", "CivilTime"], swiftSettings: strictness),
+        // Entry writes shared by the commands and the runner: compare-and-set, SET NX, announcements.
+        .target(name: "ScheduleStore", dependencies: ["BeatCore", "RedisClient", "JSON"], swiftSettings: strictness),
         .target(
             name: "BeatRunner",
-            dependencies: ["BeatCore", "Broker", "CeleryMessage", "RedisClient", "JSON", "CivilTime", logging],
+            dependencies: ["BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient", "JSON", "CivilTime", logging],
             swiftSettings: strictness),
 
         .executableTarget(
             name: "swiftbeat",
             dependencies: [
-                "BeatRunner", "BeatCore", "Broker", "CeleryMessage", "RedisClient", "AMQPClient", "JSON", "CivilTime",
+                "BeatRunner", "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient", "AMQPClient", "JSON", "CivilTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
             ],
             swiftSettings: strictness),
@@ -75,10 +77,14 @@ let package = Package(
             name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
-            name: "IntegrationTests",
-            dependencies: ["RedisClient", "JSON", "TestSupport"],
+            name: "BeatRunnerTests", dependencies: ["BeatRunner", "BeatCore", "CeleryMessage", "JSON", "CivilTime"],
             swiftSettings: strictness),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictness),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime"],
+            swiftSettings: strictness),
+        .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat"], swiftSettings: strictness),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "RedisClient", "JSON"], swiftSettings: strictness),
 
         // Test-only: starting real servers, Python workers and the swiftbeat binary.
         .target(

@@ -3,6 +3,7 @@ import CivilTime
 import Broker
 import Logging
 import RedisClient
+import ScheduleStore
 
 extension Beat {
     /// Makes sure the scheduler's Redis is connected (and the change subscription with it);
@@ -40,7 +41,7 @@ extension Beat {
             let connection = try subscriber ?? RedisConnection(configuration: configuration.scheduler)
             try connection.subscribe(
                 channels: [EntryChanges.channel(database: configuration.scheduler.database, keyPrefix: configuration.keyPrefix)],
-                patterns: ["__keyspace@\(configuration.scheduler.database)__:\(EntryStore.globEscaped(configuration.keyPrefix))*"])
+                patterns: ["__keyspace@\(configuration.scheduler.database)__:\(EntryReader.globEscaped(configuration.keyPrefix))*"])
             subscriber = connection
             // Anything could have changed while the subscription was down.
             nextReloadAt = .min

@@ -5,6 +5,7 @@ import CivilTime
 import JSON
 import Logging
 import RedisClient
+import ScheduleStore
 
 extension Beat {
     /// Fires every entry that is due, in batches, while this node may send.
@@ -14,7 +15,7 @@ extension Beat {
     /// entry's run state only if the entry still holds what was read — pushing the messages in the
     /// same step when the broker is this Redis server, or publishing them right after otherwise.
     func fireDue() {
-        guard let redis else { return }
+        guard let redis, let reader else { return }
         for _ in 0..<10_000 {
             guard election.maySend(at: SystemClock.monotonicMicroseconds()) else { return }
             let now = SystemClock.now()
@@ -22,7 +23,7 @@ extension Beat {
             if keys.isEmpty { return }
             let values: [[UInt8]?]
             do {
-                values = try store.fetch(keys, on: redis)
+                values = try reader.values(of: keys)
             } catch {
                 putBack(keys, now: now, retryAfterFailure: true)
                 redisFailed(error.description)
@@ -32,7 +33,7 @@ extension Beat {
             var messages: [CeleryMessage] = []
             var names: [String] = []
             for (key, value) in zip(keys, values) {
-                guard let (firing, message, name) = prepareFiring(key: key, value: value, now: now, on: redis) else { continue }
+                guard let (firing, message, name) = prepareFiring(key: key, value: value, now: now) else { continue }
                 firings.append(firing)
                 messages.append(message)
                 names.append(name)
@@ -44,20 +45,18 @@ extension Beat {
 
     /// Builds one firing from the freshly read value, or returns nil (after updating the timetable)
     /// when the entry is gone, invalid, disabled or no longer due.
-    private func prepareFiring(
-        key: String, value: [UInt8]?, now: Instant, on redis: RedisConnection
-    ) -> (CommitScript.Firing, CeleryMessage, String)? {
+    private func prepareFiring(key: String, value: [UInt8]?, now: Instant) -> (CommitScript.Firing, CeleryMessage, String)? {
         let entry: Entry
         do {
             guard let value else {
-                try apply(key: key, value: nil, now: now, on: redis)
+                try apply(key: key, value: nil, now: now)
                 return nil
             }
-            if Digest.of(value) == timetable[key]?.digest {
+            if Digest.of(value) == timetable.digest(of: key) {
                 entry = try decodeKnown(key: key, value: value)
             } else {
                 // Edited since it was loaded: take the new definition and decide again.
-                guard let edited = try apply(key: key, value: value, now: now, on: redis) else { return nil }
+                guard let edited = try apply(key: key, value: value, now: now) else { return nil }
                 guard edited.enabled, let due = timetable[key]?.nextDue, due <= now else { return nil }
                 entry = edited
             }
@@ -68,13 +67,19 @@ extension Beat {
             let updated = try RunStateWriter.write(totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value)
             let message = entry.message(id: producer.nextTaskID(), producer: producer, now: now)
             var firing = CommitScript.Firing(key: key, expected: value, updated: updated)
-            if push != nil, let broker = connectedBroker() as? RedisBroker {
+            if push != nil {
+                // Without the broker's lists the script would write the run state and push nothing:
+                // a firing recorded (and logged) as sent that no worker ever gets. Wait for the broker.
+                guard let broker = connectedBroker() as? RedisBroker else {
+                    putBack([key], now: now, retryAfterFailure: true)
+                    return nil
+                }
                 let prepared = try broker.prepare([message])[0]
                 firing.lists = prepared.lists
                 firing.payload = prepared.payload
             }
             return (firing, message, entry.name)
-        } catch let error as StoreError {
+        } catch let error as ScheduleStoreError {
             putBack([key], now: now, retryAfterFailure: true)
             redisFailed(error.description)
         } catch let error as BrokerError {
@@ -105,7 +110,7 @@ extension Beat {
     ) -> Bool {
         let outcome: CommitScript.Outcome
         do {
-            outcome = try store.commit(firings, token: lock.token, push: push, on: redis)
+            outcome = try committer.commit(firings, token: lock.token, push: push, on: redis)
         } catch {
             // Whether the script ran is unknown when the connection broke mid-call; the entries
             // are re-read before they fire again, so a committed firing is not repeated.
@@ -128,7 +133,7 @@ extension Beat {
                 if push != nil {
                     logSent(message, name: names[index])
                 } else {
-                    pending.removeAll { $0.key == firing.key }
+                    supersede(pendingFor: firing.key)
                     toPublish.append(PendingPublish(key: firing.key, message: message, attempts: 0, nextAttemptAt: .min))
                 }
             case .deleted:
@@ -182,6 +187,16 @@ extension Beat {
         publish(due)
     }
 
+    /// A newer firing of the same entry replaces one still waiting for the broker.
+    private func supersede(pendingFor key: String) {
+        for item in pending where item.key == key {
+            logger.warning(
+                "a newer firing replaces one the broker never took",
+                metadata: ["entry": "\(name(of: key))", "task": "\(item.message.task)", "id": "\(item.message.id)"])
+        }
+        pending.removeAll { $0.key == key }
+    }
+
     func dropPending(reason: String) {
         for item in pending {
             logger.error(
@@ -198,12 +213,27 @@ extension Beat {
         return item
     }
 
-    /// Returns handed-out entries to the timetable: due again at once, or after the Redis backoff.
+    /// Returns handed-out entries to the timetable: due again at once, or, after a failure, when the
+    /// Redis and broker backoffs are over and at least `failureRetryDelay` later. (Due at once, a
+    /// firing that keeps failing, such as one routed to an exchange no queue is bound to, was handed
+    /// out again by the same `fireDue` pass, thousands of times, and the loop never slept.)
     private func putBack(_ keys: [String], now: Instant, retryAfterFailure: Bool) {
+        var retryAt = now
+        if retryAfterFailure {
+            let monotonic = SystemClock.monotonicMicroseconds()
+            var wait = Self.failureRetryDelay
+            for backoff in [redisBackoff, brokerBackoff] where backoff.isWaiting(at: monotonic) {
+                wait = max(wait, backoff.until - monotonic)
+            }
+            retryAt = now + Microseconds(wait)
+        }
         for key in keys {
-            timetable.reschedule(key: key, now: now, retryAt: now)
+            timetable.reschedule(key: key, now: now, retryAt: retryAt)
         }
     }
+
+    /// The shortest wait before a firing that failed is tried again (microseconds).
+    static var failureRetryDelay: Int64 { 1_000_000 }
 
     private func logSent(_ message: CeleryMessage, name: String) {
         logger.info(

@@ -14,8 +14,14 @@ extension Beat {
             switch action {
             case .acquire:
                 do {
-                    let acquired = try lock.acquire(on: redis)
-                    election.acquired(acquired, sentAt: sentAt)
+                    let acquisition = try lock.acquire(on: redis)
+                    redisBackoff.succeeded()
+                    let acquired = acquisition == .acquired
+                    if case .heldByAnother(let remaining?) = acquisition {
+                        election.acquired(false, sentAt: sentAt, holderExpiresIn: remaining * 1000)
+                    } else {
+                        election.acquired(acquired, sentAt: sentAt)
+                    }
                     if acquired {
                         logger.notice("this node is now the leader and sends the tasks", metadata: ["lock.key": "\(lock.key)"])
                         // Take over from the state in Redis, not from this standby's last reload.
@@ -30,6 +36,7 @@ extension Beat {
                 let renewed: Bool?
                 do {
                     renewed = try lock.renew(on: redis)
+                    redisBackoff.succeeded()
                 } catch {
                     renewed = nil
                     redisFailed(error.description)

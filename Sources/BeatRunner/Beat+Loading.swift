@@ -2,27 +2,32 @@ import BeatCore
 import CivilTime
 import Logging
 import RedisClient
+import ScheduleStore
 
 extension Beat {
     /// Re-reads every entry: new keys are added, edited ones replaced (their run state taken from
     /// Redis), deleted ones dropped. Unchanged values are recognised by fingerprint and not parsed.
     func reloadAll() {
         nextReloadAt = SystemClock.monotonicMicroseconds() + configuration.reloadInterval.microseconds
-        guard let redis else { return }
+        guard let reader else { return }
         do {
-            let keys = try store.scanKeys(on: redis)
-            let values = try store.fetch(keys, on: redis)
-            let now = SystemClock.now()
-            var seen = Set<String>(minimumCapacity: keys.count)
-            for (key, value) in zip(keys, values) {
-                seen.insert(key)
-                try apply(key: key, value: value, now: now, on: redis)
+            // Page by page, so memory stays flat however many entries there are.
+            timetable.beginSweep()
+            var invalidSeen = Set<String>()
+            try reader.forEachPage { (page: [EntryReader.Stored]) throws(ScheduleStoreError) in
+                let now = SystemClock.now()
+                for stored in page {
+                    timetable.markSeen(key: stored.key)
+                    apply(stored, now: now)
+                    // After apply: a key found invalid in this very pass must stay known as such,
+                    // or it would be forgotten below and logged again at every reload.
+                    if invalidEntries[stored.key] != nil { invalidSeen.insert(stored.key) }
+                }
             }
-            for key in timetable.slots.keys where !seen.contains(key) {
-                timetable.remove(key: key)
+            for key in timetable.endSweep() {
                 logger.info("entry removed from redis", metadata: ["entry": "\(name(of: key))"])
             }
-            for key in invalidEntries.keys where !seen.contains(key) {
+            for key in invalidEntries.keys where !invalidSeen.contains(key) {
                 invalidEntries[key] = nil
             }
         } catch {
@@ -32,47 +37,60 @@ extension Beat {
 
     /// Re-reads the keys named by change notifications.
     func reload(keys: [String]) {
-        guard let redis, !keys.isEmpty else { return }
+        guard let reader, !keys.isEmpty else { return }
         do {
-            let values = try store.fetch(keys, on: redis)
+            let values = try reader.values(of: keys)
             let now = SystemClock.now()
             for (key, value) in zip(keys, values) {
-                try apply(key: key, value: value, now: now, on: redis)
+                try apply(key: key, value: value, now: now)
             }
         } catch {
             redisFailed(error.description)
         }
     }
 
-    /// Brings the timetable in line with what `key` holds. Returns the decoded entry when it is valid.
+    /// Brings the timetable in line with what `key` holds (nil: missing, or not a string).
+    /// Returns the decoded entry when it is valid and changed.
     @discardableResult
-    func apply(key: String, value: [UInt8]?, now: Instant, on redis: RedisConnection) throws(StoreError) -> Entry? {
-        guard let value else {
-            // MGET answers nil for a missing key and for a key that is not a string.
-            let type = try store.type(of: key, on: redis)
-            if type == "none" {
-                if timetable[key] != nil {
-                    timetable.remove(key: key)
-                    logger.info("entry removed from redis", metadata: ["entry": "\(name(of: key))"])
-                }
-                invalidEntries[key] = nil
-            } else {
-                reject(key: key, digest: type.hashValue, reason: "the key holds a redis \(type), not a string of JSON")
+    func apply(key: String, value: [UInt8]?, now: Instant) throws(ScheduleStoreError) -> Entry? {
+        if let value {
+            return apply(EntryReader.Stored(key: key, name: name(of: key), value: .json(value)), now: now)
+        }
+        let type = try reader?.type(of: key) ?? "none"
+        if type == "none" {
+            if timetable[key] != nil {
+                timetable.remove(key: key)
+                logger.info("entry removed from redis", metadata: ["entry": "\(name(of: key))"])
             }
+            invalidEntries[key] = nil
             return nil
         }
+        return apply(EntryReader.Stored(key: key, name: name(of: key), value: .notAString(type: type)), now: now)
+    }
+
+    @discardableResult
+    func apply(_ stored: EntryReader.Stored, now: Instant) -> Entry? {
+        let key = stored.key
+        let value: [UInt8]
+        switch stored.value {
+        case .notAString(let type):
+            reject(key: key, digest: type.hashValue, reason: "the key holds a redis \(type), not a string of JSON")
+            return nil
+        case .json(let bytes):
+            value = bytes
+        }
         let digest = Digest.of(value)
-        if let slot = timetable[key], slot.digest == digest, slot.nextDue != nil || !slot.enabled { return nil }
+        if timetable.digest(of: key) == digest { return nil }
         if invalidEntries[key] == digest { return nil }
         do {
-            let entry = try EntryDecoder.decode(key: key, name: name(of: key), json: value)
+            let entry = try EntryDecoder.decode(key: key, name: stored.name, json: value)
             if invalidEntries.removeValue(forKey: key) != nil {
                 logger.info("entry is valid again", metadata: ["entry": "\(entry.name)"])
             }
             let isNew = timetable[key] == nil
             timetable.upsert(
                 key: key, schedule: entry.schedule, enabled: entry.enabled, lastRunAt: entry.lastRunAt,
-                totalRunCount: entry.totalRunCount, digest: digest, now: now)
+                digest: digest, now: now)
             if isNew {
                 logger.info(
                     "entry loaded",

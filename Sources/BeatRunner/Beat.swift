@@ -5,6 +5,7 @@ import CivilTime
 import JSON
 public import Logging
 import RedisClient
+import ScheduleStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,12 +25,15 @@ public final class Beat {
     var timetable: Timetable
     var election: LeaderElection
     var lock: LeaderLock
-    var store: EntryStore
+    var committer: CommitScript
     var producer = CeleryProducer()
     let push: CommitScript.Push?
 
     /// The scheduler's Redis; nil until connected (and after a failed connect).
-    var redis: RedisConnection?
+    var redis: RedisConnection? {
+        didSet { reader = redis.map { EntryReader(connection: $0, keyPrefix: configuration.keyPrefix) } }
+    }
+    var reader: EntryReader?
     /// A second connection that only listens for change notifications.
     var subscriber: RedisConnection?
     var broker: (any Broker)?
@@ -41,8 +45,10 @@ public final class Beat {
     var pending: [PendingPublish] = []
     var nextReloadAt: Int64 = .min
     var nextKeepAliveAt: Int64 = .min
-    /// After a Redis failure, nothing is retried before this (monotonic microseconds).
-    var redisBackoff = Backoff()
+    /// After a Redis failure, nothing is retried before this (monotonic microseconds). Capped at
+    /// the standby retry: once Redis is back, the election must resume within that, not after
+    /// a backoff that grew during the outage.
+    var redisBackoff: Backoff
     var brokerBackoff = Backoff()
     var lastLogged: [String: Int64] = [:]
 
@@ -57,8 +63,9 @@ public final class Beat {
         lock = LeaderLock(
             key: configuration.lockKey, token: Self.lockToken(producer: producer),
             ttlMilliseconds: configuration.lockTTL.microseconds / 1000)
-        store = EntryStore(keyPrefix: configuration.keyPrefix, lockKey: configuration.lockKey)
+        committer = CommitScript(lockKey: configuration.lockKey)
         push = configuration.sameServerPush
+        redisBackoff = Backoff(maximum: configuration.standbyRetry.microseconds)
     }
 
     /// Runs until SIGTERM or SIGINT, then releases the lock and returns.
@@ -146,13 +153,19 @@ public final class Beat {
     }
 }
 
-/// Exponential backoff for retrying a failed service: 0.5 s doubling to 30 s, reset on success.
+/// Exponential backoff for retrying a failed service: 0.5 s doubling to `maximum` (30 s unless
+/// given), reset on success.
 struct Backoff {
     private(set) var until: Int64 = .min
     private var delay: Int64 = 0
+    let maximum: Int64
+
+    init(maximum: Int64 = 30_000_000) {
+        self.maximum = maximum
+    }
 
     mutating func failed(at now: Int64) {
-        delay = delay == 0 ? 500_000 : min(delay * 2, 30_000_000)
+        delay = delay == 0 ? min(500_000, maximum) : min(delay * 2, maximum)
         until = now + delay
     }
 

@@ -1,5 +1,6 @@
 import BeatCore
 import JSON
+import ScheduleStore
 public import RedisClient
 
 /// What `swiftbeat status` reports: who holds the lock, for how long still, and the entries.
@@ -30,25 +31,25 @@ public struct BeatStatus: Sendable {
         pipeline.append("PTTL", lockKey)
         let replies = try redis.pipeline(pipeline)
         let value = replies[0].string
-        let store = EntryStore(keyPrefix: keyPrefix, lockKey: lockKey)
-        let keys = try store.scanKeys(on: redis)
-        let values = try store.fetch(keys, on: redis)
+        var count = 0
         var invalid: [(key: String, reason: String)] = []
-        for (key, bytes) in zip(keys, values) {
-            guard let bytes else {
-                invalid.append((key, "the key holds a redis \(try store.type(of: key, on: redis)), not a string of JSON"))
-                continue
-            }
-            do {
-                _ = try EntryDecoder.decode(key: key, name: String(key.dropFirst(keyPrefix.count)), json: bytes)
-            } catch {
-                invalid.append((key, error.reason))
+        for stored in try EntryReader(connection: redis, keyPrefix: keyPrefix).all() {
+            count += 1
+            switch stored.value {
+            case .notAString(let type):
+                invalid.append((stored.key, "the key holds a redis \(type), not a string of JSON"))
+            case .json(let bytes):
+                do {
+                    _ = try EntryDecoder.decode(key: stored.key, name: stored.name, json: bytes)
+                } catch {
+                    invalid.append((stored.key, error.reason))
+                }
             }
         }
         return BeatStatus(
             lockKey: lockKey, lockValue: value, holder: value.flatMap(Self.holder),
             remainingMilliseconds: replies[1].integer.flatMap { $0 >= 0 ? $0 : nil },
-            entryCount: keys.count, invalidEntries: invalid)
+            entryCount: count, invalidEntries: invalid)
     }
 
     static func holder(from value: String) -> Holder? {

@@ -18,7 +18,8 @@ final class Wakeup {
     private let reader: Int32
     private(set) var shutdownRequested = false
 
-    /// Installs the handlers for SIGTERM and SIGINT; call once per process.
+    /// Installs the handlers for SIGTERM and SIGINT and unblocks both; call once per process, on
+    /// the thread that runs the loop.
     init() {
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
@@ -31,6 +32,14 @@ final class Wakeup {
         shutdownPipeWriter = fds[1]
         signal(SIGTERM, requestShutdown)
         signal(SIGINT, requestShutdown)
+        // The signal mask is inherited across exec: a parent that blocks SIGTERM in the spawning
+        // thread (a supervisor, a test runner's worker thread) would leave the beat deaf to it,
+        // so it could only be killed, never released its lock, and a standby waited out the TTL.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        sigaddset(&handled, SIGTERM)
+        sigaddset(&handled, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &handled, nil)
     }
 
     /// Sleeps up to `microseconds`; returns early when a signal arrives or `socket` is readable.

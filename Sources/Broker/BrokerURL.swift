@@ -45,7 +45,14 @@ public enum BrokerURL: Sendable, Equatable, CustomStringConvertible {
             do {
                 return RedisBroker(connection: try RedisConnection(configuration: configuration), options: options)
             } catch {
-                throw BrokerError(.unreachable, "cannot reach the redis broker: \(error)")
+                // A refused password or database is the URL's fault, as a refused AMQP login is:
+                // retrying will not help, so it is not reported as unreachable.
+                switch error.kind {
+                case .authenticationFailed, .selectFailed, .invalidConfiguration:
+                    throw BrokerError(.configuration, "redis broker refused the connection: \(error)")
+                default:
+                    throw BrokerError(.unreachable, "cannot reach the redis broker: \(error)")
+                }
             }
         case .amqp(let configuration):
             do {

@@ -6,8 +6,14 @@ public import JSON
 /// The worker side (kombu's `virtual.Channel`) requires `properties.delivery_tag` (a fresh UUID:
 /// it keys the worker's `unacked` hash) and `properties.delivery_info` with `exchange` and
 /// `routing_key` (a missing `exchange` kills the worker with KeyError); the body is base64 so
-/// that any bytes survive JSON. `exchange` is always `""` in `delivery_info`, so a restored
-/// message needs no `_kombu.binding.*` lookup (research/celery-protocol.md §3.1, §3.4).
+/// that any bytes survive JSON.
+///
+/// `delivery_info` is where kombu sends the message again when a worker restores it unacknowledged
+/// (`_do_restore_message` looks up `exchange` and `routing_key`), so it names the destination as
+/// kombu's own `basic_publish` does: `""` and the queue for the default exchange, which needs no
+/// `_kombu.binding.*` lookup (research/celery-protocol.md §3.1, §3.4); the named exchange and its
+/// routing key otherwise, so the restore finds the bound queue again rather than a list named
+/// after the routing key.
 public struct KombuRedisEnvelope: Sendable {
     /// kombu's default `priority_steps`; a priority is rounded down to the nearest step.
     public static let defaultPrioritySteps = [0, 3, 6, 9]
@@ -69,7 +75,7 @@ public struct KombuRedisEnvelope: Sendable {
         writer.key("delivery_info")
         writer.beginObject()
         writer.key("exchange")
-        writer.string("")
+        writer.string(message.destination.exchange)
         writer.key("routing_key")
         writer.string(message.destination.routingKey)
         writer.endObject()

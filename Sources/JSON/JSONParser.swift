@@ -131,82 +131,53 @@ struct JSONReader {
         }
         var ranges = [Range<Int>?](repeating: nil, count: names.count)
         var count = 0
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return (ranges, index - 1, 0)
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw error("expected a string key in an object")
-            }
-            let key = try readString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw error("expected ':' after an object key")
-            }
-            index += 1
-            skipWhitespace()
-            let start = index
-            try skipValue(depth: 1)
-            if let position = names.firstIndex(of: key) { ranges[position] = start..<index }
+        let closing = try forEachMember(depth: 1) { key, reader throws(JSONError) in
+            let start = reader.index
+            try reader.skipValue(depth: 1)
+            if let position = names.firstIndex(of: key) { ranges[position] = start..<reader.index }
             count += 1
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of input in an object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return (ranges, index - 1, count)
-            } else {
-                throw error("expected ',' or '}' in an object")
-            }
         }
+        return (ranges, closing, count)
+    }
+
+    mutating func readObjectLayout() throws(JSONError) -> JSONObjectLayout {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+            throw error("expected an object")
+        }
+        var members: [JSONObjectLayout.Member] = []
+        let closing = try forEachMember(depth: 1) { key, reader throws(JSONError) in
+            let start = reader.index
+            let value = try reader.readValue(depth: 1)
+            members.append(JSONObjectLayout.Member(key: key, value: value, valueRange: start..<reader.index))
+        }
+        return JSONObjectLayout(members: members, closingBrace: closing)
+    }
+
+    private mutating func readObject(depth: Int) throws(JSONError) -> JSONObject {
+        var members: [JSONObject.Member] = []
+        _ = try forEachMember(depth: depth) { key, reader throws(JSONError) in
+            members.append(JSONObject.Member(key: key, value: try reader.readValue(depth: depth)))
+        }
+        return JSONObject(members: members)
+    }
+
+    private mutating func readArray(depth: Int) throws(JSONError) -> [JSONValue] {
+        var elements: [JSONValue] = []
+        try forEachElement(depth: depth) { reader throws(JSONError) in
+            elements.append(try reader.readValue(depth: depth))
+        }
+        return elements
     }
 
     /// Advances over one value, checking its structure but building nothing.
     mutating func skipValue(depth: Int) throws(JSONError) {
-        guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         guard index < bytes.count else { throw error("unexpected end of input, expected a value") }
         switch bytes[index] {
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            let closer = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            let isObject = closer == UInt8(ascii: "}")
-            index += 1
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == closer {
-                index += 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                if isObject {
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                        throw error("expected a string key in an object")
-                    }
-                    try skipString()
-                    skipWhitespace()
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                        throw error("expected ':' after an object key")
-                    }
-                    index += 1
-                    skipWhitespace()
-                }
-                try skipValue(depth: depth + 1)
-                skipWhitespace()
-                guard index < bytes.count else { throw error("unexpected end of input") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                } else if bytes[index] == closer {
-                    index += 1
-                    return
-                } else {
-                    throw error(isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
-                }
-            }
-        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "{"):
+            _ = try forEachMember(depth: depth + 1) { _, reader throws(JSONError) in try reader.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            try forEachElement(depth: depth + 1) { reader throws(JSONError) in try reader.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "\""): _ = try readString()
         case UInt8(ascii: "t"): try expectWord("true")
         case UInt8(ascii: "f"): try expectWord("false")
         case UInt8(ascii: "n"): try expectWord("null")
@@ -215,46 +186,10 @@ struct JSONReader {
         }
     }
 
-    private mutating func skipString() throws(JSONError) {
-        index += 1
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\""):
-                index += 1
-                return
-            case UInt8(ascii: "\\"):
-                index += 2
-            case 0..<0x20:
-                throw error("unescaped control character in a string")
-            default:
-                index += 1
-            }
-        }
-        throw error("unterminated string")
-    }
-
-    mutating func readObjectLayout() throws(JSONError) -> JSONObjectLayout {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
-            throw error("expected an object")
-        }
-        var members: [JSONObjectLayout.Member] = []
-        let closing = try readMembers(depth: 1) { key, value, range in
-            members.append(JSONObjectLayout.Member(key: key, value: value, valueRange: range))
-        }
-        return JSONObjectLayout(members: members, closingBrace: closing)
-    }
-
-    private mutating func readObject(depth: Int) throws(JSONError) -> JSONObject {
-        var members: [JSONObject.Member] = []
-        _ = try readMembers(depth: depth) { key, value, _ in
-            members.append(JSONObject.Member(key: key, value: value))
-        }
-        return JSONObject(members: members)
-    }
-
-    /// Reads `{ "key": value, ... }` and returns the offset of the closing brace.
-    private mutating func readMembers(
-        depth: Int, _ member: (String, JSONValue, Range<Int>) -> Void
+    /// Walks `{ "key": value, ... }` from its opening brace; `member` reads or skips each value.
+    /// Returns the offset of the closing brace. The one place that knows an object's punctuation.
+    private mutating func forEachMember(
+        depth: Int, _ member: (String, inout JSONReader) throws(JSONError) -> Void
     ) throws(JSONError) -> Int {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         index += 1
@@ -275,9 +210,7 @@ struct JSONReader {
             }
             index += 1
             skipWhitespace()
-            let start = index
-            let value = try readValue(depth: depth)
-            member(key, value, start..<index)
+            try member(key, &self)
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -291,25 +224,25 @@ struct JSONReader {
         }
     }
 
-    private mutating func readArray(depth: Int) throws(JSONError) -> [JSONValue] {
+    /// Walks `[ value, ... ]` from its opening bracket; `element` reads or skips each value.
+    private mutating func forEachElement(depth: Int, _ element: (inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return elements
+            return
         }
         while true {
             skipWhitespace()
-            elements.append(try readValue(depth: depth))
+            try element(&self)
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an array") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "]") {
                 index += 1
-                return elements
+                return
             } else {
                 throw error("expected ',' or ']' in an array")
             }

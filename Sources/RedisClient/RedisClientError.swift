@@ -54,8 +54,9 @@ extension RedisClientError {
 /// URL never repeats a secret: `password=` query values, and the userinfo up to the last "@"
 /// (all of it when it has no ":", since `redis://secret@host` is a common slip for
 /// `redis://:secret@host`). It errs on the side of hiding too much, because the URL could
-/// not be parsed and a password may hold unescaped "/", "?" or "@".
-func redactingCredentials(in url: String) -> String {
+/// not be parsed and a password may hold unescaped "/", "?" or "@". Public for the command line,
+/// which must hide a URL wherever it echoes one, whatever its scheme.
+public func redactingCredentials(in url: String) -> String {
     var redacted = ""
     var rest = Substring(url)
     while let found = rest.firstRange(ofCaseInsensitive: "password=") {

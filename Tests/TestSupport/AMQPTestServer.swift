@@ -62,6 +62,27 @@ public struct AMQPTestServer: Sendable {
         "swiftbeat-test-\(label)-\(UInt64.random(in: 0...UInt64.max) % 1_000_000_000)"
     }
 
+    /// Creates a virtual host where guest may do anything, and returns the broker's URL for it.
+    /// Tests that run Celery workers use one each, so that workers of different Celery versions
+    /// never consume each other's `celery` queue. Remove it with `deleteVirtualHost`.
+    public func makeVirtualHost(_ name: String) throws -> String {
+        try rabbitmqctl("-q", "add_vhost", name)
+        try rabbitmqctl("-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        return url(virtualHost: name)
+    }
+
+    public func deleteVirtualHost(_ name: String) throws {
+        try rabbitmqctl("-q", "delete_vhost", name)
+    }
+
+    /// `url` with another virtual host (kombu's convention: the URL path, percent-encoded).
+    public func url(virtualHost: String) -> String {
+        let base = url.hasSuffix("//") ? String(url.dropLast()) : url.hasSuffix("/") ? url : url + "/"
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return base + (virtualHost.addingPercentEncoding(withAllowedCharacters: allowed) ?? virtualHost)
+    }
+
     /// Runs `scripts/rabbitmq ctl ARGUMENTS` and returns its standard output.
     @discardableResult
     public func rabbitmqctl(_ arguments: String...) throws -> String {

@@ -40,13 +40,20 @@ public enum EntryDecoder {
         do {
             schedule = try Schedule(json: scheduleJSON)
         } catch {
-            throw fail("schedule: \(error)")
+            // Schedule errors name their field ("interval every: ..."), or start with "schedule:".
+            let text = error.description
+            throw fail(text.hasPrefix("schedule") ? text : "schedule: \(text)")
         }
 
         var enabled = true
         if let value = object["enabled"], !value.isNull {
-            guard let bool = value.boolValue else { throw fail("\"enabled\" must be true or false, not \(JSONWriter.string(value))") }
-            enabled = bool
+            // Python code that wrote entries by hand sometimes stored 1 and 0; celerybeat-redis read
+            // any truthy value, so those two are accepted too.
+            switch value {
+            case .bool(let bool): enabled = bool
+            case .number(let number) where number.int64Value == 0 || number.int64Value == 1: enabled = number.int64Value == 1
+            default: throw fail("\"enabled\" must be true or false, not \(JSONWriter.string(value))")
+            }
         }
 
         var args: [JSONValue] = []

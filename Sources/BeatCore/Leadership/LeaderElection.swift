@@ -77,14 +77,17 @@ public struct LeaderElection: Sendable {
         }
     }
 
-    /// The outcome of `acquire`, sent at `sentAt`.
-    public mutating func acquired(_ success: Bool, sentAt: Int64) {
+    /// The outcome of `acquire`, sent at `sentAt`. When another node holds the lock and Redis said
+    /// when it expires, the next attempt comes right after that instead of up to a retry period
+    /// later, so a crashed leader is replaced within its TTL (plus a millisecond).
+    public mutating func acquired(_ success: Bool, sentAt: Int64, holderExpiresIn: Int64? = nil) {
         guard role != .stopped else { return }
         if success {
             role = .leader
             extendLease(sentAt: sentAt)
         } else {
-            becomeStandby(retryAt: sentAt + retryIntervalMicroseconds)
+            let wait = holderExpiresIn.map { min(max($0 + 1000, 1000), retryIntervalMicroseconds) } ?? retryIntervalMicroseconds
+            becomeStandby(retryAt: sentAt + wait)
         }
     }
 

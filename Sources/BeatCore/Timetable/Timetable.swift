@@ -6,64 +6,137 @@ public import CivilTime
 /// Pure: the runner passes the time in and does the I/O. Entries are identified by Redis key.
 /// An item popped for firing stays out of the heap until the runner reports what happened
 /// (`fired`, `reschedule`, `remove` or a new `upsert`), so it cannot be handed out twice.
+///
+/// Memory is kept small on purpose (issue 7: 100,000 entries in well under 50 MB): entries live in
+/// one contiguous array addressed through a key index, and schedules are shared (`ScheduleTable`).
 public struct Timetable: Sendable {
+    /// What the timetable knows of one entry.
     public struct Slot: Sendable {
         public var schedule: Schedule
         public var enabled: Bool
         public var lastRunAt: Instant?
         /// When this process first saw the entry: its `lastRunAt` while it has never run (Celery's rule).
         public var firstSeen: Instant
-        public var totalRunCount: Int64
         /// Identifies the stored JSON this slot was built from, to tell edits from unchanged data.
         public var digest: Int
         /// The instant it is next due; nil while disabled or handed out for firing.
         public var nextDue: Instant?
-        fileprivate var generation: UInt32
+    }
+
+    private struct Record: Sendable {
+        var key: String
+        var schedule: Int32
+        var enabled: Bool
+        var lastRunAt: Instant?
+        var firstSeen: Instant
+        var digest: Int
+        var nextDue: Instant?
+        var generation: UInt32
+        /// The reload pass that last saw the entry in Redis (see `beginSweep`).
+        var sweep: UInt32
     }
 
     private struct Item: Comparable, Sendable {
         var due: Instant
         var generation: UInt32
-        var key: String
+        var record: Int32
 
         static func < (lhs: Item, rhs: Item) -> Bool { lhs.due < rhs.due }
-        static func == (lhs: Item, rhs: Item) -> Bool { lhs.due == rhs.due && lhs.key == rhs.key }
     }
 
     public let zone: TimeZoneRules
     /// Celery's `beat_cron_starting_deadline`: skip a crontab catch-up older than this.
     public let startingDeadline: Microseconds?
-    public private(set) var slots: [String: Slot] = [:]
+    private var records: [Record] = []
+    private var freeRecords: [Int32] = []
+    private var index: [String: Int32] = [:]
+    private var schedules = ScheduleTable()
     private var heap = MinHeap<Item>()
     private var nextGeneration: UInt32 = 0
+    private var currentSweep: UInt32 = 0
 
     public init(zone: TimeZoneRules = .utc, startingDeadline: Microseconds? = nil) {
         self.zone = zone
         self.startingDeadline = startingDeadline
     }
 
-    public var count: Int { slots.count }
+    public var count: Int { index.count }
 
-    public subscript(key: String) -> Slot? { slots[key] }
+    public var keys: Dictionary<String, Int32>.Keys { index.keys }
+
+    public subscript(key: String) -> Slot? {
+        guard let position = index[key] else { return nil }
+        let record = records[Int(position)]
+        return Slot(
+            schedule: schedules[record.schedule], enabled: record.enabled, lastRunAt: record.lastRunAt,
+            firstSeen: record.firstSeen, digest: record.digest, nextDue: record.nextDue)
+    }
+
+    /// The fingerprint of what the entry held when last loaded, without building a `Slot`.
+    public func digest(of key: String) -> Int? {
+        index[key].map { records[Int($0)].digest }
+    }
 
     /// Adds an entry or replaces what is known of it. Run state comes from the stored entry; an entry
     /// that never ran keeps the moment it was first seen, so an edit does not restart its interval.
+    /// A value without `last_run_at` (rewritten from scratch) keeps the last run known here, as
+    /// celerybeat-redis's `merge_inplace` does, so the entry does not fire early.
     public mutating func upsert(
-        key: String, schedule: Schedule, enabled: Bool, lastRunAt: Instant?, totalRunCount: Int64,
-        digest: Int, now: Instant
+        key: String, schedule: Schedule, enabled: Bool, lastRunAt: Instant?, digest: Int, now: Instant
     ) {
-        let firstSeen = slots[key]?.firstSeen ?? now
-        var slot = Slot(
-            schedule: schedule, enabled: enabled, lastRunAt: lastRunAt, firstSeen: firstSeen,
-            totalRunCount: totalRunCount, digest: digest, nextDue: nil, generation: 0)
-        place(&slot, key: key, now: now)
-        slots[key] = slot
+        let scheduleIndex = schedules.retain(schedule)
+        if let position = index[key] {
+            var record = records[Int(position)]
+            schedules.release(record.schedule)
+            record.schedule = scheduleIndex
+            record.enabled = enabled
+            record.lastRunAt = lastRunAt ?? record.lastRunAt
+            record.digest = digest
+            record.sweep = currentSweep
+            place(&record, at: position, now: now)
+        } else {
+            var record = Record(
+                key: key, schedule: scheduleIndex, enabled: enabled, lastRunAt: lastRunAt, firstSeen: now,
+                digest: digest, nextDue: nil, generation: 0, sweep: currentSweep)
+            let position: Int32
+            if let reused = freeRecords.popLast() {
+                position = reused
+                records[Int(position)] = record
+            } else {
+                position = Int32(records.count)
+                records.append(record)
+            }
+            index[key] = position
+            place(&record, at: position, now: now)
+        }
         compactIfMostlyStale()
     }
 
     public mutating func remove(key: String) {
-        slots[key] = nil
+        guard let position = index.removeValue(forKey: key) else { return }
+        schedules.release(records[Int(position)].schedule)
+        records[Int(position)].key = ""
+        records[Int(position)].nextDue = nil
+        records[Int(position)].generation = 0
+        freeRecords.append(position)
         compactIfMostlyStale()
+    }
+
+    /// Marks `key` as present in Redis in the current reload pass.
+    public mutating func markSeen(key: String) {
+        if let position = index[key] { records[Int(position)].sweep = currentSweep }
+    }
+
+    /// Starts a reload pass: entries not marked seen (or upserted) before `endSweep` are gone from Redis.
+    public mutating func beginSweep() {
+        currentSweep &+= 1
+    }
+
+    /// Removes and returns the keys not seen since `beginSweep`.
+    public mutating func endSweep() -> [String] {
+        let gone = records.filter { !$0.key.isEmpty && $0.sweep != currentSweep }.map(\.key)
+        for key in gone { remove(key: key) }
+        return gone
     }
 
     /// The earliest instant at which something is due, if anything is scheduled.
@@ -79,46 +152,48 @@ public struct Timetable: Sendable {
             dropStaleTop()
             guard let top = heap.min, top.due <= now else { break }
             heap.popMin()
-            slots[top.key]?.nextDue = nil
-            keys.append(top.key)
+            records[Int(top.record)].nextDue = nil
+            keys.append(records[Int(top.record)].key)
         }
         return keys
     }
 
     /// The entry fired at `at`; `digest` identifies the JSON now stored (with the new run state).
     public mutating func fired(key: String, at instant: Instant, digest: Int) {
-        guard var slot = slots[key] else { return }
-        slot.lastRunAt = instant
-        slot.totalRunCount += 1
-        slot.digest = digest
-        place(&slot, key: key, now: instant)
-        slots[key] = slot
+        guard let position = index[key] else { return }
+        var record = records[Int(position)]
+        record.lastRunAt = instant
+        record.digest = digest
+        place(&record, at: position, now: instant)
         compactIfMostlyStale()
     }
 
     /// Puts a handed-out entry back, due again by its own schedule (or at `retryAt`, when given).
     public mutating func reschedule(key: String, now: Instant, retryAt: Instant? = nil) {
-        guard var slot = slots[key] else { return }
-        place(&slot, key: key, now: now, override: retryAt)
-        slots[key] = slot
+        guard let position = index[key] else { return }
+        var record = records[Int(position)]
+        place(&record, at: position, now: now, override: retryAt)
         compactIfMostlyStale()
     }
 
-    private mutating func place(_ slot: inout Slot, key: String, now: Instant, override: Instant? = nil) {
+    /// Computes the record's next due instant, queues it, and stores the record.
+    private mutating func place(_ record: inout Record, at position: Int32, now: Instant, override: Instant? = nil) {
         nextGeneration &+= 1
-        slot.generation = nextGeneration
-        guard slot.enabled else {
-            slot.nextDue = nil
-            return
+        record.generation = nextGeneration
+        if record.enabled {
+            let due = override ?? schedules[record.schedule].nextDue(
+                lastRunAt: record.lastRunAt ?? record.firstSeen, now: now, in: zone, startingDeadline: startingDeadline)
+            record.nextDue = due
+            heap.insert(Item(due: due, generation: record.generation, record: position))
+        } else {
+            record.nextDue = nil
         }
-        let due = override ?? slot.schedule.nextDue(
-            lastRunAt: slot.lastRunAt ?? slot.firstSeen, now: now, in: zone, startingDeadline: startingDeadline)
-        slot.nextDue = due
-        heap.insert(Item(due: due, generation: slot.generation, key: key))
+        records[Int(position)] = record
     }
 
     private func isLive(_ item: Item) -> Bool {
-        slots[item.key]?.generation == item.generation && slots[item.key]?.nextDue != nil
+        let record = records[Int(item.record)]
+        return record.generation == item.generation && record.nextDue != nil
     }
 
     private mutating func dropStaleTop() {
@@ -129,8 +204,8 @@ public struct Timetable: Sendable {
 
     /// Edits and removals leave stale items behind; rebuild once they are the majority.
     private mutating func compactIfMostlyStale() {
-        guard heap.count > 1024, heap.count > 2 * slots.count else { return }
-        let slots = self.slots
-        heap.rebuild { slots[$0.key]?.generation == $0.generation && slots[$0.key]?.nextDue != nil }
+        guard heap.count > 1024, heap.count > 2 * index.count else { return }
+        let records = self.records
+        heap.rebuild { records[Int($0.record)].generation == $0.generation && records[Int($0.record)].nextDue != nil }
     }
 }

@@ -1,4 +1,5 @@
 import RedisClient
+import ScheduleStore
 
 /// The one script through which the beat writes: for a batch of firings, check that this process
 /// still holds the lock, then for each entry whose stored bytes are exactly those the firing was
@@ -10,7 +11,7 @@ import RedisClient
 /// that still holds the read bytes is written, so nothing is re-created or overwritten.
 /// `SELECT` inside a script affects only the script (Redis ≥ 2.8.12), so the broker's database can
 /// differ from the schedule's. `SET ... KEEPTTL` (Redis ≥ 6.0) keeps a TTL a user put on an entry.
-enum CommitScript {
+struct CommitScript {
     struct Firing {
         var key: String
         /// What the entry held when the firing was decided.
@@ -44,6 +45,8 @@ enum CommitScript {
         case results([Result])
     }
 
+    /// Entries are compared and written first; the pushes of the committed ones follow after a
+    /// single SELECT, because switching databases per message cost more than the pushes themselves.
     static let source = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then
             return -1
@@ -51,12 +54,11 @@ enum CommitScript {
         local push_db = ARGV[2]
         local schedule_db = ARGV[3]
         local results = {}
+        local pushes = {}
         local a = 4
         for i = 2, #KEYS do
             local expected = ARGV[a]
-            local updated = ARGV[a + 1]
             local list_count = tonumber(ARGV[a + 2])
-            local payload = ARGV[a + 3 + list_count]
             local current = redis.pcall('GET', KEYS[i])
             if type(current) == 'table' and current.err then
                 results[i - 1] = 3
@@ -65,17 +67,24 @@ enum CommitScript {
             elseif current ~= expected then
                 results[i - 1] = 2
             else
-                redis.call('SET', KEYS[i], updated, 'KEEPTTL')
+                redis.call('SET', KEYS[i], ARGV[a + 1], 'KEEPTTL')
                 if list_count > 0 then
-                    if push_db ~= schedule_db then redis.call('SELECT', push_db) end
-                    for j = 1, list_count do
-                        redis.call('LPUSH', ARGV[a + 2 + j], payload)
-                    end
-                    if push_db ~= schedule_db then redis.call('SELECT', schedule_db) end
+                    pushes[#pushes + 1] = a
                 end
                 results[i - 1] = 1
             end
             a = a + 4 + list_count
+        end
+        if #pushes > 0 then
+            if push_db ~= schedule_db then redis.call('SELECT', push_db) end
+            for _, p in ipairs(pushes) do
+                local list_count = tonumber(ARGV[p + 2])
+                local payload = ARGV[p + 3 + list_count]
+                for j = 1, list_count do
+                    redis.call('LPUSH', ARGV[p + 2 + j], payload)
+                end
+            end
+            if push_db ~= schedule_db then redis.call('SELECT', schedule_db) end
         end
         return results
         """
@@ -103,6 +112,31 @@ enum CommitScript {
             arguments.append(push == nil ? [] : firing.payload)
         }
         return (keys, arguments)
+    }
+
+    let lockKey: String
+    private var script = RedisScript(CommitScript.source)
+
+    init(lockKey: String) {
+        self.lockKey = lockKey
+    }
+
+    /// Commits a batch of firings atomically with a check that `token` still holds the lock.
+    mutating func commit(
+        _ firings: [Firing], token: String, push: Push?, on connection: RedisConnection
+    ) throws(ScheduleStoreError) -> Outcome {
+        let (keys, arguments) = Self.call(firings, lockKey: lockKey, token: token, push: push)
+        let reply: RedisReply
+        do {
+            reply = try script.run(keys, arguments, on: connection)
+        } catch {
+            throw ScheduleStoreError(.unavailable, error.description)
+        }
+        guard let outcome = Self.outcome(reply, count: firings.count) else {
+            throw ScheduleStoreError(
+                .unavailable, "redis \(connection.configuration.endpoint) answered the commit script with \(reply.errorMessage ?? "\(reply)")")
+        }
+        return outcome
     }
 
     static func outcome(_ reply: RedisReply, count: Int) -> Outcome? {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BeatCore
 import BeatRunner
 import Logging
 
@@ -45,6 +46,13 @@ struct RunCommand: ParsableCommand {
     var startingDeadline: Double?
 
     @Option(
+        name: .customLong("schedule-file"),
+        help: ArgumentHelp(
+            "A YAML or JSON file of entries (like Celery's beat_schedule); each is written to Redis only when its key is absent.",
+            valueName: "file"))
+    var scheduleFile: String?
+
+    @Option(
         name: .customLong("log-level"),
         help: ArgumentHelp("debug, info, warning or error.", discussion: "Default: info."))
     var logLevel = "info"
@@ -58,6 +66,16 @@ struct RunCommand: ParsableCommand {
         }
         guard Self.levels[logLevel] != nil else {
             throw ValidationError("--log-level must be debug, info, warning or error, not \(logLevel)")
+        }
+    }
+
+    /// The schedule file's entries as the JSON to store, all checked before anything is written.
+    private func seedEntries() throws -> [(name: String, json: [UInt8])] {
+        guard let scheduleFile else { return [] }
+        do {
+            return try ScheduleFile.parse(text: TextFile.read(scheduleFile), fileName: scheduleFile).map { ($0.name, $0.json) }
+        } catch let error as ScheduleFileError {
+            throw CommandFailure.badInput(error.description)
         }
     }
 
@@ -77,7 +95,8 @@ struct RunCommand: ParsableCommand {
             lockKey: lock.resolvedKey,
             lockTTL: try lock.resolvedTTL(),
             standbyRetry: .seconds(standbyRetry),
-            startingDeadline: startingDeadline.map { .seconds($0) })
+            startingDeadline: startingDeadline.map { .seconds($0) },
+            seedEntries: try seedEntries())
         Beat(configuration: configuration, logger: Logger(label: "swiftbeat")).run()
     }
 }

@@ -30,17 +30,3 @@ struct CommandFailure: Error, CustomStringConvertible {
     }
 }
 
-/// Unbuffered writes to stderr, for errors and logs.
-enum StandardError {
-    static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
-    }
-}

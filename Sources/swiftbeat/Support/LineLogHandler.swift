@@ -17,8 +17,26 @@ struct LineLogHandler: LogHandler {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for key in merged.keys.sorted() {
             let value = "\(merged[key]!)"
-            line += " \(key)=" + (value.contains(" ") || value.isEmpty ? "\"\(value)\"" : value)
+            line += " \(key)=" + Self.quotedIfNeeded(value)
         }
         StandardError.write(line + "\n")
+    }
+
+    /// Values with spaces, quotes or nothing in them are quoted, with `"` and `\` escaped, so every
+    /// line splits back into its fields (logfmt's rule).
+    static func quotedIfNeeded(_ value: String) -> String {
+        guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\n" }) else {
+            return value
+        }
+        var quoted = "\""
+        for character in value {
+            switch character {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case "\n": quoted += "\\n"
+            default: quoted.append(character)
+            }
+        }
+        return quoted + "\""
     }
 }

@@ -78,3 +78,15 @@ import Testing
         #expect(standby.shutdown() == [])
     }
 }
+
+extension LeaderElectionTests {
+    @Test func aStandbyRetriesWhenTheHoldersLockExpiresIfThatIsSooner() {
+        var election = election()
+        election.acquired(false, sentAt: 0, holderExpiresIn: 250_000)
+        #expect(election.nextDeadline == 251_000)
+        election.acquired(false, sentAt: 0, holderExpiresIn: 20 * second)
+        #expect(election.nextDeadline == second)
+        election.acquired(false, sentAt: 0, holderExpiresIn: 0)
+        #expect(election.nextDeadline == 1000)
+    }
+}

@@ -1,21 +1,21 @@
-import RedisClient
+public import RedisClient
 
 /// A Lua script run with EVALSHA, loaded on first use and again after Redis forgot it.
 ///
 /// Scripts are how swiftbeat changes Redis atomically: compare-and-renew the lock, and commit a
 /// firing (check the lock token, compare the entry, write its run state, push the message) in one
 /// step that no other client, and no pause of this process, can split.
-struct RedisScript {
-    let source: String
+public struct RedisScript: Sendable {
+    public let source: String
     private var sha: String?
 
-    init(_ source: String) {
+    public init(_ source: String) {
         self.source = source
     }
 
     /// Runs the script; reloads and runs it once more if Redis answers NOSCRIPT (after a restart
     /// or SCRIPT FLUSH), which is safe because NOSCRIPT means nothing ran.
-    mutating func run(_ keys: [String], _ arguments: [[UInt8]], on connection: RedisConnection) throws(RedisClientError) -> RedisReply {
+    public mutating func run(_ keys: [String], _ arguments: [[UInt8]], on connection: RedisConnection) throws(RedisClientError) -> RedisReply {
         for _ in 0..<2 {
             let sha: String
             switch try loadedSHA(on: connection) {

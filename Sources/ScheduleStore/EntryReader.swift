@@ -1,0 +1,148 @@
+public import RedisClient
+
+/// Reads entries from the scheduler's Redis: every key under the prefix, or one entry.
+///
+/// Keys are found with SCAN (the prefix escaped for its glob; celerybeat-redis used KEYS without
+/// escaping) and read with MGET in chunks, so large schedules take a few round trips.
+public struct EntryReader {
+    /// One key under the prefix, as stored.
+    public struct Stored: Sendable {
+        public enum Value: Sendable, Equatable {
+            case json([UInt8])
+            /// The key holds another Redis type (`hash`, `list`, ...).
+            case notAString(type: String)
+        }
+
+        public var key: String
+        /// The key without the prefix.
+        public var name: String
+        public var value: Value
+
+        public init(key: String, name: String, value: Value) {
+            self.key = key
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public let connection: RedisConnection
+    public let keyPrefix: String
+    static let chunkSize = 1000
+
+    public init(connection: RedisConnection, keyPrefix: String) {
+        self.connection = connection
+        self.keyPrefix = keyPrefix
+    }
+
+    /// Every entry, sorted by name. Keys deleted between SCAN and MGET are left out.
+    public func all() throws(ScheduleStoreError) -> [Stored] {
+        var result: [Stored] = []
+        var seen = Set<String>()
+        try forEachPage { (page: [Stored]) throws(ScheduleStoreError) in
+            for stored in page where seen.insert(stored.key).inserted { result.append(stored) }
+        }
+        return result.sorted { $0.key < $1.key }
+    }
+
+    /// Every entry, one SCAN page at a time, so memory stays flat however many entries there are.
+    /// SCAN may report a key twice; a key deleted between SCAN and MGET is left out.
+    public func forEachPage(_ body: ([Stored]) throws(ScheduleStoreError) -> Void) throws(ScheduleStoreError) {
+        let pattern = Self.globEscaped(keyPrefix) + "*"
+        var cursor = "0"
+        repeat {
+            let reply = try send(RedisCommand("SCAN", arguments: [cursor, "MATCH", pattern, "COUNT", String(Self.chunkSize)]), "SCAN")
+            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
+                throw .unexpected(reply, to: "SCAN", on: connection)
+            }
+            let keys = page.compactMap(\.string)
+            if !keys.isEmpty {
+                var stored: [Stored] = []
+                stored.reserveCapacity(keys.count)
+                for (key, value) in zip(keys, try values(of: keys)) {
+                    if let value {
+                        stored.append(Stored(key: key, name: name(of: key), value: .json(value)))
+                    } else {
+                        let type = try self.type(of: key)
+                        if type != "none" { stored.append(Stored(key: key, name: name(of: key), value: .notAString(type: type))) }
+                    }
+                }
+                try body(stored)
+            }
+            cursor = next
+        } while cursor != "0"
+    }
+
+    /// The stored value of each key, nil where the key is gone or is not a string (MGET's nil):
+    /// one pipelined round trip of MGETs in chunks.
+    public func values(of keys: [String]) throws(ScheduleStoreError) -> [[UInt8]?] {
+        guard !keys.isEmpty else { return [] }
+        var pipeline = RedisPipeline()
+        var start = 0
+        while start < keys.count {
+            pipeline.append("MGET", arguments: Array(keys[start..<min(start + Self.chunkSize, keys.count)]) as [any RedisArgument])
+            start += Self.chunkSize
+        }
+        let replies: [RedisReply]
+        do {
+            replies = try connection.pipeline(pipeline)
+        } catch {
+            throw .redis(error)
+        }
+        var values: [[UInt8]?] = []
+        values.reserveCapacity(keys.count)
+        for reply in replies {
+            guard let elements = reply.array else { throw .unexpected(reply, to: "MGET", on: connection) }
+            for element in elements { values.append(element.bytes) }
+        }
+        guard values.count == keys.count else {
+            throw ScheduleStoreError(.unavailable, "redis \(connection.configuration.endpoint) answered MGET with \(values.count) values for \(keys.count) keys")
+        }
+        return values
+    }
+
+    /// The entry `name`, or nil when its key does not exist.
+    public func entry(named name: String) throws(ScheduleStoreError) -> Stored? {
+        let key = keyPrefix + name
+        let reply = try send(RedisCommand("GET", arguments: [key]), "GET")
+        if let bytes = reply.bytes { return Stored(key: key, name: name, value: .json(bytes)) }
+        if reply.isNull { return nil }
+        let type = try self.type(of: key)
+        if type == "none" { return nil }
+        guard type != "string" else { throw .unexpected(reply, to: "GET", on: connection) }
+        return Stored(key: key, name: name, value: .notAString(type: type))
+    }
+
+    /// The Redis type of `key` (`string`, `hash`, `none`, ...), to say why a key cannot be read.
+    public func type(of key: String) throws(ScheduleStoreError) -> String {
+        let reply = try send(RedisCommand("TYPE", arguments: [key]), "TYPE")
+        guard let type = reply.string, !reply.isError else { throw .unexpected(reply, to: "TYPE", on: connection) }
+        return type
+    }
+
+    func name(of key: String) -> String {
+        String(key.dropFirst(keyPrefix.count))
+    }
+
+    private func send(_ command: RedisCommand, _ what: String) throws(ScheduleStoreError) -> RedisReply {
+        let reply: RedisReply
+        do {
+            reply = try connection.send(command)
+        } catch {
+            throw .redis(error)
+        }
+        if reply.isError, !(what == "GET" && reply.errorMessage?.hasPrefix("WRONGTYPE") == true) {
+            throw .unexpected(reply, to: what, on: connection)
+        }
+        return reply
+    }
+
+    /// The prefix with SCAN's glob characters escaped, so `tasks:[x]` matches only itself.
+    public static func globEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if "*?[]\\".contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import BeatCore
+import JSON
+import ScheduleStore
+
+/// `swiftbeat add`: writes a new entry in celerybeat-redis's current format.
+struct AddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add an entry (refuses to overwrite one unless --replace is given).",
+        discussion: """
+            The entry is checked as the scheduler would check it before anything is written, and a running \
+            swiftbeat run picks it up within a second.
+
+            Examples:
+              swiftbeat add add-every-30s --task tasks.add --every 30s --args '[16, 16]'
+              swiftbeat add monday-report --task reports.weekly --crontab "30 7 * * mon" --queue reports --expires 3600
+              swiftbeat add nightly --task tasks.cleanup --schedule '{"minute": "0", "hour": "3"}' --disabled
+            """)
+
+    @Argument(help: ArgumentHelp("The entry's name; its key is <prefix><name>.", valueName: "name"))
+    var name: String
+
+    @OptionGroup var fields: EntryFieldOptions
+
+    @Flag(help: "Write the entry disabled (enabled: false).")
+    var disabled = false
+
+    @Flag(help: "Overwrite an existing entry with this name (its run count and last run are kept).")
+    var replace = false
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        guard !name.isEmpty else { throw CommandFailure.badInput("the entry name is empty") }
+        guard let task = fields.task else { throw CommandFailure.badInput("--task is required") }
+        guard let schedule = try fields.scheduleValue(entry: name) else {
+            throw CommandFailure.badInput("give a schedule with --every, --crontab or --schedule")
+        }
+        var options = JSONObject()
+        for change in try fields.optionChanges() { options[change.key] = change.value }
+        let entry: JSONObject = [
+            "task": .string(task), "enabled": .bool(!disabled), "schedule": schedule,
+            "args": .array(try fields.argsValue() ?? []), "kwargs": .object(try fields.kwargsValue() ?? [:]),
+            "options": .object(options),
+        ]
+        let json: [UInt8]
+        do {
+            json = try EntryEncoder.encode(name: name, entry: entry)
+        } catch {
+            throw CommandFailure(error)
+        }
+
+        let connection = try store.connect()
+        let writer = EntryWriter(connection: connection, keyPrefix: store.resolvedKeyPrefix)
+        let key = writer.key(of: name)
+        if replace {
+            switch try storeCall({ () throws(ScheduleStoreError) in try writer.put(name: name, json: json) }) {
+            case .added: print("added \(key)")
+            case .replaced: print("replaced \(key)")
+            case .unchanged: print("unchanged \(key)")
+            }
+        } else {
+            switch try storeCall({ () throws(ScheduleStoreError) in try writer.add(name: name, json: json) }) {
+            case .added: print("added \(key)")
+            case .exists: throw CommandFailure.badInput("entry \(key) already exists; use --replace to overwrite it")
+            }
+        }
+    }
+}

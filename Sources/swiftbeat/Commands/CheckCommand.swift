@@ -1,0 +1,34 @@
+import ArgumentParser
+import BeatCore
+import ScheduleStore
+
+/// `swiftbeat check`: validates every entry as the scheduler would.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check every entry; exit 1 listing each invalid key with its reason.",
+        discussion: """
+            An invalid entry is one the scheduler skips (bad JSON, missing task, unknown period, bad crontab, \
+            a key that is not a string, ...).
+
+            Example:
+              swiftbeat check && echo "all entries valid"
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let entries = try DecodedEntry.load(store)
+        var invalid = 0
+        for decoded in entries {
+            if case .failure(let error) = decoded.result {
+                print("\(decoded.stored.key): \(error.reason)")
+                invalid += 1
+            }
+        }
+        guard invalid == 0 else {
+            throw CommandFailure.badInput("\(invalid) of \(entries.count) entries are invalid")
+        }
+        print("\(entries.count) \(entries.count == 1 ? "entry" : "entries") under \(store.resolvedKeyPrefix), all valid")
+    }
+}

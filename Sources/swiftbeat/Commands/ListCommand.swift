@@ -1,0 +1,104 @@
+import ArgumentParser
+import BeatCore
+import CivilTime
+import JSON
+import ScheduleStore
+
+/// `swiftbeat list`: every entry, one line each, invalid ones with their error.
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the entries: name, task, schedule, enabled, last run, next run, run count, queue.",
+        discussion: """
+            Times are in the configured time zone. An entry that never ran shows "never" as its last run; \
+            its next run is counted from now, as the scheduler counts it from when it first sees it. \
+            Invalid entries are listed with the reason the scheduler skips them.
+
+            Examples:
+              swiftbeat list
+              swiftbeat list --json --timezone Europe/London
+            """)
+
+    @Flag(help: "Print a JSON array instead of a table.")
+    var json = false
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let zone = try store.zone()
+        let entries = try DecodedEntry.load(store)
+        let now = SystemClock.now()
+        if json {
+            print(JSONWriter.indented(.array(entries.map { jsonItem($0, now: now, zone: zone) })))
+            return
+        }
+        guard !entries.isEmpty else {
+            print("no entries under \(store.resolvedKeyPrefix)")
+            return
+        }
+        var rows: [[String]] = [["NAME", "TASK", "SCHEDULE", "ENABLED", "LAST RUN", "NEXT RUN (\(zone.identifier))", "RUNS", "QUEUE"]]
+        for decoded in entries {
+            switch decoded.result {
+            case .failure(let error):
+                rows.append([decoded.stored.name, "invalid: \(error.reason)"])
+            case .success(let entry):
+                let next: String
+                if !entry.enabled {
+                    next = "-"
+                } else if entry.schedule.nextDue(lastRunAt: entry.lastRunAt ?? now, now: now, in: zone) <= now {
+                    next = "due now"
+                } else {
+                    next = UpcomingRuns.wallClock(UpcomingRuns.of(entry, now: now, zone: zone, count: 1)[0], zone: zone)
+                }
+                rows.append([
+                    entry.name, entry.task, entry.schedule.description, entry.enabled ? "yes" : "no",
+                    entry.lastRunAt.map { UpcomingRuns.wallClock($0, zone: zone) } ?? "never", next,
+                    String(entry.totalRunCount), entry.options.queue ?? "celery",
+                ])
+            }
+        }
+        print(Table.render(rows), terminator: "")
+    }
+
+    private func jsonItem(_ decoded: DecodedEntry, now: Instant, zone: TimeZoneRules) -> JSONValue {
+        var item: JSONObject = ["name": .string(decoded.stored.name), "key": .string(decoded.stored.key)]
+        switch decoded.result {
+        case .failure(let error):
+            item["valid"] = .bool(false)
+            item["error"] = .string(error.reason)
+        case .success(let entry):
+            item["valid"] = .bool(true)
+            item["task"] = .string(entry.task)
+            item["schedule"] = .string(entry.schedule.description)
+            item["enabled"] = .bool(entry.enabled)
+            item["last_run_at"] = entry.lastRunAt.map { .string(zone.iso8601($0)) } ?? .null
+            item["next_run_at"] =
+                entry.enabled ? .string(zone.iso8601(UpcomingRuns.of(entry, now: now, zone: zone, count: 1)[0])) : .null
+            item["total_run_count"] = .integer(entry.totalRunCount)
+            item["queue"] = .string(entry.options.queue ?? "celery")
+            item["format"] = .string(entry.format == .current ? "current" : "legacy")
+        }
+        return .object(item)
+    }
+}
+
+/// Columns padded to their widest cell, two spaces apart; a short row's last cell runs on.
+enum Table {
+    static func render(_ rows: [[String]]) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: columns)
+        for row in rows where row.count == columns {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        var output = ""
+        for row in rows {
+            var line = ""
+            for (index, cell) in row.enumerated() {
+                let isLast = index == row.count - 1
+                line += isLast ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+            }
+            output += line + "\n"
+        }
+        return output
+    }
+}

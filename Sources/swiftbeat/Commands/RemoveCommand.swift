@@ -1,0 +1,23 @@
+import ArgumentParser
+import ScheduleStore
+
+/// `swiftbeat remove`: deletes an entry's key.
+struct RemoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Remove an entry (a running scheduler drops it within a second and never re-creates it).",
+        discussion: "Example:\n  swiftbeat remove add-every-30s")
+
+    @Argument(help: ArgumentHelp("The entry's name.", valueName: "name"))
+    var name: String
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let connection = try store.connect()
+        let writer = EntryWriter(connection: connection, keyPrefix: store.resolvedKeyPrefix)
+        let removed = try storeCall { () throws(ScheduleStoreError) in try writer.remove(name: name) }
+        guard removed else { throw CommandFailure.badInput("no entry \(writer.key(of: name))") }
+        print("removed \(writer.key(of: name))")
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import BeatCore
+import CivilTime
+import JSON
+import ScheduleStore
+
+/// `swiftbeat show`: one entry as stored, and when it fires next.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print an entry as stored (pretty-printed) and its next five fire times.",
+        discussion: """
+            Exits with 1 if the entry is missing or invalid (the reason is printed).
+
+            Example:
+              swiftbeat show monday-report --timezone Europe/London
+            """)
+
+    @Argument(help: ArgumentHelp("The entry's name.", valueName: "name"))
+    var name: String
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let zone = try store.zone()
+        let connection = try store.connect()
+        let reader = EntryReader(connection: connection, keyPrefix: store.resolvedKeyPrefix)
+        guard let stored = try storeCall({ () throws(ScheduleStoreError) in try reader.entry(named: name) }) else {
+            throw CommandFailure.badInput("no entry \(store.resolvedKeyPrefix + name)")
+        }
+        if case .json(let bytes) = stored.value {
+            if let value = try? JSONParser.parse(bytes) {
+                print(JSONWriter.indented(value))
+            } else {
+                print(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        let entry: Entry
+        switch DecodedEntry.decode(stored).result {
+        case .failure(let error): throw CommandFailure.badInput(error.description)
+        case .success(let decoded): entry = decoded
+        }
+        let now = SystemClock.now()
+        print("")
+        print("schedule: \(entry.schedule.description)")
+        print("last run: \(entry.lastRunAt.map { zone.iso8601($0) } ?? "never (the next runs count from now, as from when the scheduler first sees it)")")
+        print(entry.enabled ? "next 5 runs (\(zone.identifier)):" : "disabled; if enabled, its next 5 runs (\(zone.identifier)) would be:")
+        for instant in UpcomingRuns.of(entry, now: now, zone: zone, count: 5) {
+            print("  \(zone.iso8601(instant))")
+        }
+    }
+}

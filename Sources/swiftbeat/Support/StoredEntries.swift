@@ -1,0 +1,55 @@
+import BeatCore
+import CivilTime
+import ScheduleStore
+
+/// Every entry under the prefix, decoded as the scheduler decodes it: for list, check and export.
+struct DecodedEntry {
+    var stored: EntryReader.Stored
+    var result: Result<Entry, EntryError>
+
+    var entry: Entry? { try? result.get() }
+
+    static func load(_ store: StoreOptions) throws -> [DecodedEntry] {
+        let connection = try store.connect()
+        let reader = EntryReader(connection: connection, keyPrefix: store.resolvedKeyPrefix)
+        return try storeCall { () throws(ScheduleStoreError) in try reader.all() }.map(decode)
+    }
+
+    static func decode(_ stored: EntryReader.Stored) -> DecodedEntry {
+        switch stored.value {
+        case .json(let bytes):
+            do {
+                return DecodedEntry(stored: stored, result: .success(try EntryDecoder.decode(key: stored.key, name: stored.name, json: bytes)))
+            } catch {
+                return DecodedEntry(stored: stored, result: .failure(error))
+            }
+        case .notAString(let type):
+            return DecodedEntry(stored: stored, result: .failure(EntryError(key: stored.key, reason: "the key holds a Redis \(type), not a string")))
+        }
+    }
+}
+
+/// When an entry fires next, by the scheduler's rule: an entry that never ran counts as run when
+/// the beat first sees it (so for one never run, as if seen now).
+enum UpcomingRuns {
+    static func of(_ entry: Entry, now: Instant, zone: TimeZoneRules, count: Int) -> [Instant] {
+        guard count > 0 else { return [] }
+        let now = Instant(secondsSinceEpoch: now.secondsSinceEpoch)  // whole seconds: easier to read
+        let first = max(entry.schedule.nextDue(lastRunAt: entry.lastRunAt ?? now, now: now, in: zone), now)
+        return [first] + entry.schedule.nextRuns(after: first, count: count - 1, in: zone)
+    }
+
+    /// `2026-03-08 03:00:00` in the zone (whole seconds), for tables.
+    static func wallClock(_ instant: Instant, zone: TimeZoneRules) -> String {
+        let iso = zone.iso8601(instant)
+        return String(iso.prefix(19)).replacingOccurrences(of: "T", with: " ")
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: Character, with replacement: String) -> String {
+        var result = ""
+        for character in self { if character == target { result += replacement } else { result.append(character) } }
+        return result
+    }
+}
