@@ -26,6 +26,7 @@ STATE = os.environ.get("BENCH_STATE", os.path.join(ROOT, ".state", "bench"))
 PORT = int(os.environ.get("BENCH_REDIS_PORT", "6490"))
 AMQP_PORT = int(os.environ.get("SWIFTBEAT_RABBITMQ_PORT", "5693"))
 SWIFTBEAT = os.environ.get("BENCH_SWIFTBEAT", os.path.join(ROOT, ".build-bench", "release", "swiftbeat"))
+PUBLISHBENCH = os.environ.get("BENCH_PUBLISHBENCH", os.path.join(ROOT, ".build-publishbench", "release", "PublishBench"))
 TOOL = os.path.join(STATE, "benchtool")
 BASELINE = os.path.join(STATE, "rabbitmq-publish-baseline")
 VENV = os.path.join(ROOT, ".venv-bench")
@@ -332,11 +333,12 @@ def sleep_until(t):
 
 
 ROWS = []
+CURRENT_PART = [None]
 
 
 def row(section, figure, target, swiftbeat, anchor, ratio, met, command, note=""):
-    ROWS.append({"section": section, "figure": figure, "target": target, "swiftbeat": swiftbeat, "anchor": anchor,
-                 "ratio": ratio, "met": met, "command": command, "note": note})
+    ROWS.append({"section": section, "part": CURRENT_PART[0], "figure": figure, "target": target, "swiftbeat": swiftbeat,
+                 "anchor": anchor, "ratio": ratio, "met": met, "command": command, "note": note})
 
 
 def fmt_ms(s):
@@ -473,6 +475,14 @@ def sustained():
             "RedBeat %.2f / %.0f MB; celery beat %.2f / %.0f MB" % (r.get("beat_cores", 0), r["rss_mb"],
                                                                      c.get("beat_cores", 0), c["rss_mb"]),
             "—", "—", cmd, "redis-server: %.2f cores under swiftbeat" % s.get("redis_cores", 0))
+    s = res[("swiftbeat", 100000)]
+    row("memory", "RSS with 100,000 entries while firing 10,000/s", "< 50 MB",
+        "%.0f MB (VmHWM %.0f MB)" % (s["rss_mb"], s["hwm_mb"]),
+        "RedBeat %.0f MB, celery beat %.0f MB (same run, falling behind)" % (res[("redbeat", 100000)]["rss_mb"],
+                                                                            res[("stock", 100000)]["rss_mb"]),
+        ratio(s["rss_mb"], min(res[("redbeat", 100000)]["rss_mb"], res[("stock", 100000)]["rss_mb"]), False),
+        "yes" if s["hwm_mb"] < 50 else "no", "scripts/bench sustained (the 100,000 run above): peak VmRSS sampled each "
+        "second, VmHWM at the end")
     # What the periodic full reload costs the lag: the same 100,000 without it.
     seconds = SUSTAINED_SECONDS / 2
     log("sustained: swiftbeat, 100000 entries every 10 s, %.0f s, --reload-interval 3600 (diagnostic)" % seconds)
@@ -636,19 +646,87 @@ def burst():
         "yes" if b_amqp["all_s"] and b_amqp["all_s"] < 10 else "no", cmd_amqp,
         "beat %.1f µs CPU per firing, rabbitmq %.2f cores, redis-server %.1f µs per firing" % (
             b_amqp["beat_us_per_firing"], b_amqp.get("rabbitmq_cores", 0), b_amqp["redis_us_per_firing"]))
-    row("publish", "Raw publishing, Redis: beat's burst rate vs LPUSH", "≥ 50% of redis-benchmark",
+    row(section, "Firing rate in the Redis burst vs LPUSH", "—",
         fmt_rate(b_redis["rate"]), "redis-benchmark -n 200000 -P 64 -c 1 -d %d -t lpush: %s (-d 700: %s)" % (
             size, fmt_rate(rb_same), fmt_rate(rb_700)),
         "%.0f%%" % (100 * b_redis["rate"] / rb_same) if b_redis["rate"] and rb_same else "—",
-        "yes" if b_redis["rate"] and rb_same and b_redis["rate"] >= 0.5 * rb_same else "no",
+        "—",
         "the 100,000 burst above: firings / (last in list − due instant); each firing is also an MGET read, a "
         "compare and a SET of the entry", "message %d bytes" % size)
-    row("publish", "Raw publishing, AMQP: beat's confirmed rate vs librabbitmq", "≥ 70% of the C loop",
+    row(section, "Firing rate in the AMQP burst vs librabbitmq", "—",
         fmt_rate(b_amqp["rate"]), "scripts/lib/rabbitmq-publish-baseline.c (700-byte bodies, confirms per 1,000): %s" %
         fmt_rate(base), "%.0f%%" % (100 * b_amqp["rate"] / base) if b_amqp["rate"] and base else "—",
-        "yes" if b_amqp["rate"] and base and b_amqp["rate"] >= 0.7 * base else "no",
-        "the AMQP burst above; swiftbeat also commits each firing's run state to Redis first",
+        "—", "the AMQP burst above; swiftbeat also commits each firing's run state to Redis first",
         "Celery's AMQP message: ~100-byte body + headers table")
+
+
+def publish_bench(url, count):
+    """Benchmarks/PublishBench: Broker.publish in batches of 1,000; (rate, body bytes, CPU µs per message)."""
+    before = os.times()
+    meter = Meter({"redis": REDIS_PID, "rabbitmq": rabbit_pid() if url.startswith("amqp") else None})
+    out = subprocess.run([PUBLISHBENCH, url, str(count)], capture_output=True, text=True)
+    m = meter.stop()
+    after = os.times()
+    fields = out.stdout.split()
+    if out.returncode != 0 or len(fields) < 4:
+        raise RuntimeError("PublishBench failed: %s %s" % (out.stdout, out.stderr))
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return {"count": int(fields[0]), "seconds": float(fields[1]), "rate": float(fields[2]), "body_bytes": int(fields[3]),
+            "publisher_us_per_message": round(cpu / (count * 1.001) * 1e6, 2),
+            "redis_us_per_message": round(m.get("redis_cpu_s", 0) / count * 1e6, 2),
+            "rabbitmq_cores": m.get("rabbitmq_cores")}
+
+
+def publish():
+    """Raw publishing: swiftbeat's Broker.publish (the path `run` uses for RabbitMQ, and for a Redis broker
+    that is not the schedule's server) beside redis-benchmark and the librabbitmq loop, same run."""
+    section = "publish"
+    # Each side twice, interleaved, best of two; a first redis-benchmark run warms redis-server up (its
+    # first 200 MB of lists cost page faults that later runs, after FLUSHALL, do not pay).
+    flush()
+    publish_bench(REDIS_URL_BROKER, 20000)
+    size = int(redis_cli("eval", "return string.len(redis.call('lindex', KEYS[1], 0))", 1, "celery", db=0))
+    redis_benchmark(size)
+    runs, rb_runs = [], []
+    for _ in range(2):
+        flush()
+        runs.append(publish_bench(REDIS_URL_BROKER, 200000))
+        rb_runs.append(redis_benchmark(size) or 0)
+    redis_pub = max(runs, key=lambda r: r["rate"])
+    rb_same = max(rb_runs)
+    rb_700 = redis_benchmark(700)
+    amqp_runs, base_runs = [], []
+    for _ in range(2):
+        subprocess.run([os.path.join(ROOT, "scripts", "rabbitmq"), "ctl", "delete_queue", "celery"], capture_output=True)
+        amqp_runs.append(publish_bench(AMQP_URL, 100000))
+        base_runs.append(amqp_baseline() or 0)
+    subprocess.run([os.path.join(ROOT, "scripts", "rabbitmq"), "ctl", "delete_queue", "celery"], capture_output=True)
+    amqp_pub = max(amqp_runs, key=lambda r: r["rate"])
+    base = max(base_runs)
+    save_raw("publish", {"redis": runs, "amqp": amqp_runs, "redis_benchmark": {str(size): rb_runs, "700": rb_700},
+                         "librabbitmq": base_runs, "message_bytes": size})
+    log("publish: Broker.publish redis %s (%d-byte messages), redis-benchmark %s; amqp %s, librabbitmq %s" % (
+        fmt_rate(redis_pub["rate"]), size, fmt_rate(rb_same), fmt_rate(amqp_pub["rate"]), fmt_rate(base)))
+    row(section, "Raw publishing, Redis: Broker.publish vs pipelined LPUSH", "≥ 50% of redis-benchmark",
+        fmt_rate(redis_pub["rate"]), "redis-benchmark -n 200000 -P 64 -c 1 -d %d -t lpush: %s (-d 700: %s)" % (
+            size, fmt_rate(rb_same), fmt_rate(rb_700)),
+        "%.0f%%" % (100 * redis_pub["rate"] / rb_same) if rb_same else "—",
+        "yes" if rb_same and redis_pub["rate"] >= 0.5 * rb_same else "no",
+        "scripts/bench publish: Benchmarks/PublishBench redis://…/0 200000 — builds beat-like messages (%d bytes "
+        "on the list) and calls RedisBroker.publish per 1,000 (one LPUSH pipeline per batch); best of 2 runs "
+        "interleaved with redis-benchmark's" % size,
+        "runs: %s vs %s; publisher %.1f µs CPU per message, redis-server %.1f µs" % (
+            " / ".join(fmt_rate(r["rate"]) for r in runs), " / ".join(fmt_rate(r) for r in rb_runs),
+            redis_pub["publisher_us_per_message"], redis_pub["redis_us_per_message"]))
+    row(section, "Raw publishing, AMQP: Broker.publish vs librabbitmq, confirmed", "≥ 70% of the C loop",
+        fmt_rate(amqp_pub["rate"]), "scripts/lib/rabbitmq-publish-baseline.c (700-byte persistent bodies, confirms "
+        "per 1,000): %s" % fmt_rate(base), "%.0f%%" % (100 * amqp_pub["rate"] / base) if base else "—",
+        "yes" if base and amqp_pub["rate"] >= 0.7 * base else "no",
+        "scripts/bench publish: Benchmarks/PublishBench amqp://…:%d// 100000 — AMQPBroker.publish per 1,000, "
+        "waiting for the confirms of each batch; best of 2 runs interleaved with the C loop's" % AMQP_PORT,
+        "runs: %s vs %s; body %d bytes + headers table; publisher %.1f µs CPU per message, rabbitmq %.2f cores" % (
+            " / ".join(fmt_rate(r["rate"]) for r in amqp_runs), " / ".join(fmt_rate(r) for r in base_runs),
+            amqp_pub["body_bytes"], amqp_pub["publisher_us_per_message"], amqp_pub.get("rabbitmq_cores") or 0))
 
 
 def idle_one(count, extra, seconds):
@@ -993,20 +1071,19 @@ def table(rows, markdown):
 
 
 def update_results(parts, started, ended, load_before, load_after):
+    """Merges this run's rows into results.json, part by part (a part run alone replaces only its own rows)."""
     try:
         with open(RESULTS) as f:
             saved = json.load(f)
     except (OSError, ValueError):
-        saved = {"sections": {}}
-    stamp = datetime.datetime.fromtimestamp(started, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    for r in ROWS:
-        saved["sections"].setdefault(r["section"], {"rows": [], "when": stamp})
-    for section in {r["section"] for r in ROWS}:
-        saved["sections"][section] = {"rows": [r for r in ROWS if r["section"] == section], "when": stamp,
-                                      "loadavg": "%s → %s" % (load_before, load_after)}
+        saved = {}
+    saved.setdefault("parts", {})
+    for part, info in PART_INFO.items():
+        saved["parts"][part] = dict(info, rows=[r for r in ROWS if r["part"] == part])
     if PROFILE_MD:
         saved["profile_md"] = PROFILE_MD
     saved["machine"] = machine()
+    stamp = datetime.datetime.fromtimestamp(started, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     saved.setdefault("runs", []).append({"parts": parts, "started": stamp, "minutes": round((ended - started) / 60, 1),
                                          "loadavg": "%s → %s" % (load_before, load_after)})
     saved["runs"] = saved["runs"][-10:]
@@ -1015,18 +1092,24 @@ def update_results(parts, started, ended, load_before, load_after):
     return saved
 
 
+def all_rows(saved):
+    rows = [r for info in saved["parts"].values() for r in info["rows"]]
+    return sorted(rows, key=lambda r: ORDER.index(r["section"]) if r["section"] in ORDER else len(ORDER))
+
+
 def write_markdown(saved):
-    rows = [r for s in ORDER for r in saved["sections"].get(s, {}).get("rows", [])]
+    rows = all_rows(saved)
     mach = saved["machine"]
     gen = ["<!-- Generated by scripts/bench from .state/bench/results.json; edit outside these markers. -->", "",
            "Machine: %d cores (%s), kernel %s, %.0f GiB; %s; %s; RabbitMQ %s; %s; %s." % (
                mach["nproc"], mach["cpu"], mach["kernel"], mach["memory_gb"], mach["swift"], mach["redis"],
                mach["rabbitmq"], mach["python"], mach["celery"]),
            "swiftbeat: %s, commit `%s`. Every swiftbeat figure uses this build." % (mach["build"], mach["commit"]), "",
-           "Sections measured (UTC, load average before → after):", ""]
-    for s in ORDER:
-        if s in saved["sections"]:
-            gen.append("- %s: %s, load %s" % (s, saved["sections"][s]["when"], saved["sections"][s].get("loadavg", "?")))
+           "Parts measured (UTC start, minutes, load average before → after, CPU the rest of the machine used):", ""]
+    for part in SCENARIOS:
+        if part in saved["parts"]:
+            info = saved["parts"][part]
+            gen.append("- `scripts/bench %s`: %s, %s min, load %s" % (part, info["when"], info["minutes"], info["loadavg"]))
     gen += ["", table(rows, True), "", "How each figure was measured:", ""]
     for r in rows:
         gen.append("- **%s** — %s%s" % (r["figure"], r["command"], (". " + r["note"]) if r["note"] else ""))
@@ -1050,14 +1133,15 @@ def write_markdown(saved):
         f.write(text)
 
 
-SCENARIOS = {"sustained": sustained, "burst": burst, "idle": idle, "reload": reload, "memory": memory,
+PART_INFO = {}
+SCENARIOS = {"sustained": sustained, "burst": burst, "publish": publish, "idle": idle, "reload": reload, "memory": memory,
              "startup": startup, "profile": profile}
 
 
 def main():
     parts = sys.argv[1:] or ["all"]
     if parts == ["all"]:
-        parts = ["startup", "memory", "reload", "burst", "idle", "sustained", "profile"]
+        parts = ["startup", "memory", "reload", "publish", "burst", "idle", "sustained", "profile"]
     for p in parts:
         if p not in SCENARIOS:
             sys.exit("bench: unknown part %s (parts: %s)" % (p, " ".join(SCENARIOS)))
@@ -1077,9 +1161,12 @@ def main():
     redis_start()
     try:
         for p in parts:
-            t = time.time()
+            t, load_at_start = time.time(), loadavg()
             log("== %s ==" % p)
+            CURRENT_PART[0] = p
             SCENARIOS[p]()
+            PART_INFO[p] = {"when": datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                            "minutes": round((time.time() - t) / 60, 1), "loadavg": "%s → %s" % (load_at_start, loadavg())}
             log("== %s done in %.0f s ==" % (p, time.time() - t))
     finally:
         for pid in list(LIVE):
@@ -1088,7 +1175,7 @@ def main():
     saved = update_results(parts, started, time.time(), load_before, loadavg())
     write_markdown(saved)
     print()
-    print(table([r for s in ORDER for r in ROWS if r["section"] == s], False))
+    print(table(sorted(ROWS, key=lambda r: ORDER.index(r["section"])), False))
     print()
     print("bench: %d figures in %.1f min; BENCHMARKS.md updated; raw data in %s" % (
         len(ROWS), (time.time() - started) / 60, os.path.relpath(run_dir(), ROOT)))

@@ -9,6 +9,7 @@ export SWIFTBEAT_RABBITMQ_EPMD_PORT=${SWIFTBEAT_RABBITMQ_EPMD_PORT:-4393}
 export SWIFTBEAT_RABBITMQ_NODE=${SWIFTBEAT_RABBITMQ_NODE:-swiftbeat-bench@localhost}
 export BENCH_STATE=${BENCH_STATE:-$SWIFTBEAT_STATE/bench}
 export BENCH_SWIFTBEAT=${BENCH_SWIFTBEAT:-$SWIFTBEAT_ROOT/.build-bench/release/swiftbeat}
+export BENCH_PUBLISHBENCH=${BENCH_PUBLISHBENCH:-$SWIFTBEAT_ROOT/.build-publishbench/release/PublishBench}
 
 # The anchors' versions: the newest Celery swiftbeat supports, and RedBeat from PyPI.
 BENCH_PIP_PACKAGES="celery[redis]==5.7.0 celery-redbeat==2.4.2 packaging"
