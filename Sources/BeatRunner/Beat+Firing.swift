@@ -96,7 +96,7 @@ extension Beat {
 
     private func decodeKnown(key: String, value: [UInt8]) throws -> Entry {
         do {
-            return try EntryDecoder.decode(key: key, name: name(of: key), json: value)
+            return try EntryDecoder.decode(key: key, name: name(of: key), json: value, knownSchedule: timetable[key]?.schedule)
         } catch {
             timetable.remove(key: key)
             throw error

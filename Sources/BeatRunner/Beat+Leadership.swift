@@ -24,9 +24,9 @@ extension Beat {
                     }
                     if acquired {
                         logger.notice("this node is now the leader and sends the tasks", metadata: ["lock.key": "\(lock.key)"])
-                        // Take over from the state in Redis, not from this standby's last reload.
-                        nextReloadAt = .min
-                        reloadAll()
+                        // Take over from the state in Redis, not from this standby's last reload. (Each
+                        // firing also re-reads its entry first, so nothing fires on stale state meanwhile.)
+                        startReload()
                     }
                 } catch {
                     election.acquired(false, sentAt: sentAt)

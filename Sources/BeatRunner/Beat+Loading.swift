@@ -5,33 +5,52 @@ import RedisClient
 import ScheduleStore
 
 extension Beat {
-    /// Re-reads every entry: new keys are added, edited ones replaced (their run state taken from
-    /// Redis), deleted ones dropped. Unchanged values are recognised by fingerprint and not parsed.
-    func reloadAll() {
+    /// A reload in progress: where the SCAN continues, and the invalid keys it has seen so far.
+    struct ReloadPass {
+        var cursor = "0"
+        var invalidSeen = Set<String>()
+    }
+
+    /// Starts re-reading every entry, unless a pass is already under way. The pass then advances
+    /// one SCAN page per loop turn (`continueReload`), with firing in between, so reloading 100,000
+    /// entries never holds up a due firing for more than a page's worth of work.
+    func startReload() {
         nextReloadAt = SystemClock.monotonicMicroseconds() + configuration.reloadInterval.microseconds
-        guard let reader else { return }
+        guard reloadPass == nil else { return }
+        timetable.beginSweep()
+        reloadPass = ReloadPass()
+    }
+
+    /// Reads the next page of the reload in progress: new keys are added, edited ones replaced
+    /// (their run state taken from Redis), and when the scan is complete, keys that are gone are
+    /// dropped. Unchanged values are recognised by fingerprint and not parsed.
+    func continueReload() {
+        guard let reader, var pass = reloadPass else { return }
         do {
-            // Page by page, so memory stays flat however many entries there are.
-            timetable.beginSweep()
-            var invalidSeen = Set<String>()
-            try reader.forEachPage { (page: [EntryReader.Stored]) throws(ScheduleStoreError) in
-                let now = SystemClock.now()
-                for stored in page {
-                    timetable.markSeen(key: stored.key)
-                    apply(stored, now: now)
-                    // After apply: a key found invalid in this very pass must stay known as such,
-                    // or it would be forgotten below and logged again at every reload.
-                    if invalidEntries[stored.key] != nil { invalidSeen.insert(stored.key) }
-                }
+            let page = try reader.page(from: pass.cursor)
+            let now = SystemClock.now()
+            for stored in page.entries {
+                timetable.markSeen(key: stored.key)
+                apply(stored, now: now)
+                // After apply: a key found invalid in this very pass must stay known as such,
+                // or it would be forgotten below and logged again at every reload.
+                if invalidEntries[stored.key] != nil { pass.invalidSeen.insert(stored.key) }
             }
-            for key in timetable.endSweep() {
-                logger.info("entry removed from redis", metadata: ["entry": "\(name(of: key))"])
-            }
-            for key in invalidEntries.keys where !invalidSeen.contains(key) {
-                invalidEntries[key] = nil
-            }
+            pass.cursor = page.next
         } catch {
             redisFailed(error.description)
+            return
+        }
+        guard pass.cursor == "0" else {
+            reloadPass = pass
+            return
+        }
+        reloadPass = nil
+        for key in timetable.endSweep() {
+            logger.info("entry removed from redis", metadata: ["entry": "\(name(of: key))"])
+        }
+        for key in invalidEntries.keys where !pass.invalidSeen.contains(key) {
+            invalidEntries[key] = nil
         }
     }
 
@@ -140,7 +159,7 @@ extension Beat {
             }
         }
         if everything {
-            reloadAll()
+            startReload()
         } else {
             reload(keys: Array(Set(keys.filter { $0.hasPrefix(configuration.keyPrefix) })))
         }

@@ -44,6 +44,7 @@ public final class Beat {
     /// Committed firings waiting to be published (only when the broker is not the schedule's Redis).
     var pending: [PendingPublish] = []
     var nextReloadAt: Int64 = .min
+    var reloadPass: ReloadPass?
     var nextKeepAliveAt: Int64 = .min
     /// After a Redis failure, nothing is retried before this (monotonic microseconds). Capped at
     /// the standby retry: once Redis is back, the election must resume within that, not after
@@ -84,7 +85,8 @@ public final class Beat {
             if connectIfNeeded(now: now) {
                 if !seeded { seeded = seedScheduleFile() }
                 leadership(now: now)
-                if now >= nextReloadAt { reloadAll() }
+                if now >= nextReloadAt { startReload() }
+                continueReload()
                 readNotifications()
                 if election.maySend(at: SystemClock.monotonicMicroseconds()) {
                     fireDue()
@@ -111,7 +113,9 @@ public final class Beat {
             if let due = timetable.nextDue() { deadlines.append(now + (due - SystemClock.now()).value) }
             if let retry = pending.map(\.nextAttemptAt).min() { deadlines.append(retry) }
         }
-        let deadline = max(now, deadlines.min() ?? now)
+        // A reload in progress goes on at once (a page per turn).
+        let busy = reloadPass != nil && !redisBackoff.isWaiting(at: now)
+        let deadline = busy ? now : max(now, deadlines.min() ?? now)
         wakeup.wait(microseconds: deadline - now, socket: subscriber?.fileDescriptor)
     }
 

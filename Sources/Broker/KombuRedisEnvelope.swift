@@ -59,7 +59,17 @@ public struct KombuRedisEnvelope: Sendable {
         writer.key("content-type")
         writer.string("application/json")
         writer.key("headers")
-        writer.value(.object(message.headers))
+        writer.beginObject()
+        message.forEachHeader { key, value in
+            writer.key(key)
+            switch value {
+            case .string(let string): writer.string(string)
+            case .null: writer.null()
+            case .integer(let integer): writer.integer(integer)
+            case .json(let json): writer.value(json)
+            }
+        }
+        writer.endObject()
         writer.key("properties")
         writer.beginObject()
         writer.key("correlation_id")

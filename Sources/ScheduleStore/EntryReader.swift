@@ -47,29 +47,35 @@ public struct EntryReader {
     /// Every entry, one SCAN page at a time, so memory stays flat however many entries there are.
     /// SCAN may report a key twice; a key deleted between SCAN and MGET is left out.
     public func forEachPage(_ body: ([Stored]) throws(ScheduleStoreError) -> Void) throws(ScheduleStoreError) {
-        let pattern = Self.globEscaped(keyPrefix) + "*"
         var cursor = "0"
         repeat {
-            let reply = try send(RedisCommand("SCAN", arguments: [cursor, "MATCH", pattern, "COUNT", String(Self.chunkSize)]), "SCAN")
-            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
-                throw .unexpected(reply, to: "SCAN", on: connection)
-            }
-            let keys = page.compactMap(\.string)
-            if !keys.isEmpty {
-                var stored: [Stored] = []
-                stored.reserveCapacity(keys.count)
-                for (key, value) in zip(keys, try values(of: keys)) {
-                    if let value {
-                        stored.append(Stored(key: key, name: name(of: key), value: .json(value)))
-                    } else {
-                        let type = try self.type(of: key)
-                        if type != "none" { stored.append(Stored(key: key, name: name(of: key), value: .notAString(type: type))) }
-                    }
-                }
-                try body(stored)
-            }
-            cursor = next
+            let page = try page(from: cursor)
+            if !page.entries.isEmpty { try body(page.entries) }
+            cursor = page.next
         } while cursor != "0"
+    }
+
+    /// One SCAN page from `cursor` ("0" starts a scan): its entries and the cursor to continue
+    /// from, which is "0" again when the scan is complete. Lets a caller interleave a long scan
+    /// with other work.
+    public func page(from cursor: String) throws(ScheduleStoreError) -> (next: String, entries: [Stored]) {
+        let pattern = Self.globEscaped(keyPrefix) + "*"
+        let reply = try send(RedisCommand("SCAN", arguments: [cursor, "MATCH", pattern, "COUNT", String(Self.chunkSize)]), "SCAN")
+        guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
+            throw .unexpected(reply, to: "SCAN", on: connection)
+        }
+        let keys = page.compactMap(\.string)
+        var stored: [Stored] = []
+        stored.reserveCapacity(keys.count)
+        for (key, value) in zip(keys, try values(of: keys)) {
+            if let value {
+                stored.append(Stored(key: key, name: name(of: key), value: .json(value)))
+            } else {
+                let type = try self.type(of: key)
+                if type != "none" { stored.append(Stored(key: key, name: name(of: key), value: .notAString(type: type))) }
+            }
+        }
+        return (next, stored)
     }
 
     /// The stored value of each key, nil where the key is gone or is not a string (MGET's nil):

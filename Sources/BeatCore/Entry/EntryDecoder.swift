@@ -7,7 +7,9 @@ public import JSON
 /// Legacy entries: `crontab` wins over `interval` when both are present, as in celerybeat-redis 0.1.3.
 /// Any problem is an `EntryError` naming the key and the field; nothing is guessed.
 public enum EntryDecoder {
-    public static func decode(key: String, name: String, json bytes: [UInt8]) throws(EntryError) -> Entry {
+    /// - Parameter knownSchedule: the schedule already parsed from these very bytes (the runner
+    ///   knows it by fingerprint when an entry fires), so it is not parsed again on every firing.
+    public static func decode(key: String, name: String, json bytes: [UInt8], knownSchedule: Schedule? = nil) throws(EntryError) -> Entry {
         func fail(_ reason: String) -> EntryError { EntryError(key: key, reason: reason) }
         let value: JSONValue
         do {
@@ -37,8 +39,12 @@ public enum EntryDecoder {
             throw fail("missing \"schedule\" (or the legacy \"interval\" or \"crontab\")")
         }
         let schedule: Schedule
-        do {
-            schedule = try Schedule(json: scheduleJSON)
+        do throws(ScheduleError) {
+            if let knownSchedule {
+                schedule = knownSchedule
+            } else {
+                schedule = try Schedule(json: scheduleJSON)
+            }
         } catch {
             // Schedule errors name their field ("interval every: ..."), or start with "schedule:".
             let text = error.description

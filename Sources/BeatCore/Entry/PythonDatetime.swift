@@ -35,14 +35,34 @@ public enum PythonDatetime {
         }
     }
 
-    /// `encode(instant)` as JSON text, written directly: this runs once per firing.
+    /// `encode(instant)` as JSON text, written byte by byte: this runs once per firing.
     public static func encodedBytes(_ instant: Instant) -> [UInt8] {
         let wall = CivilDateTime(instant)
-        var text = #"{"__type__": "datetime", "year": "#
-        text += String(wall.year) + #", "month": "# + String(wall.month) + #", "day": "# + String(wall.day)
-        text += #", "hour": "# + String(wall.hour) + #", "minute": "# + String(wall.minute)
-        text += #", "second": "# + String(wall.second) + #", "microsecond": "# + String(wall.microsecond) + "}"
-        return Array(text.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(160)
+        func field(_ name: StaticString, _ value: Int) {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            appendDecimal(value, to: &bytes)
+        }
+        field(#"{"__type__": "datetime", "year": "#, wall.year)
+        field(#", "month": "#, wall.month)
+        field(#", "day": "#, wall.day)
+        field(#", "hour": "#, wall.hour)
+        field(#", "minute": "#, wall.minute)
+        field(#", "second": "#, wall.second)
+        field(#", "microsecond": "#, wall.microsecond)
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            appendDecimal(-value, to: &bytes)
+            return
+        }
+        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     /// The component form in UTC, with the member order Python's `DateTimeEncoder` produced.
