@@ -323,6 +323,26 @@ def load_workload(kind, count, first_due, spread, interval):
         stock_prepare(count, interval, first_due, spread)
 
 
+def wait_quiet(pid, started, quiet=0.5, timeout=300.0, busy_ns=1_000_000):
+    """Seconds from `started` to the end of the process's last burst of CPU before `quiet` seconds of
+    rest (sampled every 10 ms; busy = more than busy_ns of CPU in a sample): when a load is done, now
+    that reloading goes a SCAN page per loop turn and a first firing no longer means everything is loaded."""
+    last_busy = time.time()
+    previous = cpu_ns(pid) or 0
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(0.01)
+        now, c = time.time(), cpu_ns(pid)
+        if c is None:
+            break
+        if c - previous > busy_ns:
+            last_busy = now
+        previous = c
+        if now - last_busy >= quiet:
+            break
+    return last_busy - started
+
+
 def sleep_until(t):
     d = t - time.time()
     if d > 0:
@@ -507,11 +527,10 @@ def burst_swiftbeat(broker):
         subprocess.run([os.path.join(ROOT, "scripts", "rabbitmq"), "ctl", "delete_queue", "celery"], capture_output=True)
     first_due = time.time() + 2.0 + 3.0
     load("swiftbeat", count, first_due, 0.0, 3600.0)
-    load("sentinel", 1, time.time() - 1, 0.0, 86400.0)
-    if broker == "redis":
-        loaded, pid = firstmsg("swiftbeat", beat_launch("swiftbeat"), "bench-sentinel", 30, "swiftbeat-burst.log")
-    else:
-        loaded, pid = None, spawn(swiftbeat_argv(AMQP_URL), "swiftbeat-burst-amqp.log").pid
+    started = time.time()
+    pid = spawn(swiftbeat_argv(REDIS_URL_BROKER if broker == "redis" else AMQP_URL),
+                "swiftbeat-burst-%s.log" % broker).pid
+    loaded = wait_quiet(pid, started, quiet=0.3, timeout=max(0.5, first_due - 0.5 - time.time()))
     if time.time() > first_due - 0.2:
         log("warning: the beat was not ready before the burst's due instant")
     sleep_until(first_due - 0.3)
@@ -732,10 +751,10 @@ def publish():
 def idle_one(count, extra, seconds):
     flush()
     load("swiftbeat", count, time.time() + 86400, 0.0, 86400.0)
-    load("sentinel", 1, time.time() - 1, 0.0, 86400.0)
-    loaded, pid = firstmsg("swiftbeat", beat_launch("swiftbeat", extra=extra), "bench-sentinel", 600,
-                           "swiftbeat-idle-%d.log" % count)
-    time.sleep(2)
+    started = time.time()
+    pid = spawn(swiftbeat_argv(REDIS_URL_BROKER, *extra), "swiftbeat-idle-%d.log" % count).pid
+    loaded = wait_quiet(pid, started, quiet=1.0, timeout=600)
+    time.sleep(1)
     meter = Meter({"beat": pid, "redis": REDIS_PID})
     time.sleep(seconds)
     m = meter.stop()
@@ -773,7 +792,7 @@ def idle():
         "yes" if small["us_per_wakeup"] and big["us_per_wakeup"] < 2 * small["us_per_wakeup"] + 20 else "no", cmd,
         "wakeups = voluntary context switches of the beat (%d and %d)" % (small.get("beat_wakeups", 0),
                                                                          big.get("beat_wakeups", 0)))
-    row(section, "Load 1,000,000 entries (start → first firing)", "—", fmt_ms(big["loaded_s"]), "—", "—", "—", cmd,
+    row(section, "Load 1,000,000 entries (start → all loaded)", "—", fmt_ms(big["loaded_s"]), "—", "—", "—", cmd,
         "RSS after loading %.0f MB (peak %.0f MB); lock lost during the load %d× (with --lock-ttl 300)" % (
             big["rss_mb"], big["hwm_mb"], big["lock_lost"]))
 
@@ -807,7 +826,13 @@ def reload():
     flush()
     load("swiftbeat", count, time.time() + 86400, 0.0, 86400.0)
     load("sentinel", 1, time.time() - 1, 0.0, 86400.0)
-    loaded, pid = firstmsg("swiftbeat", beat_launch("swiftbeat"), "bench-sentinel", 120, "swiftbeat-reload.log")
+    probe = subprocess.Popen([TOOL, "brpop", str(PORT), "0", "bench-sentinel", "120"], stdout=subprocess.PIPE, text=True)
+    time.sleep(0.2)
+    started = time.time()
+    pid = spawn(swiftbeat_argv(), "swiftbeat-reload.log").pid
+    loaded = wait_quiet(pid, started)
+    first = int(probe.communicate()[0].split()[0])
+    first_s = first / 1e6 - started if first else None
     after_load = status(pid)
     time.sleep(1)
     seconds = 10 if QUICK else 30
@@ -816,20 +841,21 @@ def reload():
     m = meter.stop()
     st = status(pid)
     stop(pid)
-    m.update(loaded_s=loaded, rss_after_load_mb=round(after_load.get("VmRSS", 0), 1), rss_mb=round(st.get("VmRSS", 0), 1),
+    m.update(loaded_s=loaded, first_firing_s=first_s, rss_after_load_mb=round(after_load.get("VmRSS", 0), 1), rss_mb=round(st.get("VmRSS", 0), 1),
              hwm_mb=round(st.get("VmHWM", 0), 1))
     save_raw("reload-swiftbeat-%d" % count, m)
-    log("reload swiftbeat: loaded in %s s, periodic reload %.3f cores (redis %.3f), RSS %.0f MB (peak %.0f)" % (
-        loaded, m.get("beat_cores", 0), m.get("redis_cores", 0), m["rss_mb"], m["hwm_mb"]))
+    log("reload swiftbeat: first firing after %s s, all loaded after %s s, periodic reload %.3f cores (redis %.3f), RSS %.0f MB (peak %.0f)" % (
+        first_s, loaded, m.get("beat_cores", 0), m.get("redis_cores", 0), m["rss_mb"], m["hwm_mb"]))
     stock = reload_python("stock", count)
     redbeat = reload_python("redbeat", count)
     cmd = ("scripts/bench reload: 100,000 entries every 24 h (none due) + 1 due now on its own queue; %s (defaults: "
            "--reload-interval 5 --max-interval 5)" % COMMANDS["swiftbeat"])
-    row(section, "Load 100,000 entries: start → first firing", "< 1 s", fmt_ms(loaded),
-        "celery beat (beat_schedule + shelve): %s; RedBeat (reads only due entries): %s" % (
+    row(section, "Load 100,000 entries: start → all loaded", "< 1 s", fmt_ms(loaded),
+        "celery beat (beat_schedule + shelve) → first firing: %s; RedBeat (reads only due entries) → first firing: %s" % (
             fmt_ms(stock["loaded_s"]), fmt_ms(redbeat["loaded_s"])),
         ratio(loaded, stock["loaded_s"], higher_is_better=False), "yes" if loaded and loaded < 1 else "no", cmd,
-        "includes process start, connect, SCAN + MGET of 100,000 values and parsing, and one firing")
+        "all loaded = end of the beat's last burst of CPU before 0.5 s of rest (sampled every 10 ms): process start, "
+        "connect, SCAN + MGET of 100,000 values, parsing; the one due entry fired after %s" % fmt_ms(first_s))
     row(section, "Periodic reload of 100,000 unchanged entries (every 5 s)", "< 10% of a core",
         "%.1f%%" % (100 * m.get("beat_cores", 0)),
         "idle with 100,000 not-due entries: celery beat %.1f%%, RedBeat %.1f%%" % (
@@ -952,17 +978,19 @@ def call_counts(out):
 def callgrind_run(name, toggle, count, due, until_list, extra=()):
     flush()
     load("swiftbeat", count, (time.time() - 1) if due else time.time() + 86400, 0.0, 3600.0 if due else 86400.0)
-    if not due:
-        load("sentinel", 1, time.time() - 1, 0.0, 86400.0)
     out = os.path.join(run_dir(), "callgrind.%s.out" % name)
     argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, "--toggle-collect=" + toggle,
             *swiftbeat_argv(REDIS_URL_BROKER, "--lock-ttl", "600", *extra)]
+    started = time.time()
     beat = spawn(argv, "callgrind-%s.log" % name)
-    list_name, target = until_list
-    deadline = time.time() + 600
-    while time.time() < deadline and int(redis_cli("llen", list_name, db=0)) < target:
-        time.sleep(0.2)
-    time.sleep(1)
+    if until_list:
+        list_name, target = until_list
+        deadline = time.time() + 600
+        while time.time() < deadline and int(redis_cli("llen", list_name, db=0)) < target:
+            time.sleep(0.2)
+        time.sleep(1)
+    else:  # loaded: valgrind's CPU settles once the beat has read every page
+        wait_quiet(beat.pid, started, quiet=1.0, timeout=600, busy_ns=2_000_000)
     sent = int(redis_cli("llen", "celery", db=0))
     stop(beat.pid, 120)
     total, inclusive = annotate(out, True)
@@ -985,7 +1013,9 @@ PROFILE_MD = []
 def profile():
     count = 5000 if QUICK else 20000
     fire = callgrind_run("fire", "*fireDue*", count, True, ("celery", count))
-    load_ = callgrind_run("reload", "*reloadAll*", count, False, ("bench-sentinel", 1))
+    symbols = subprocess.run(["nm", SWIFTBEAT], capture_output=True, text=True).stdout
+    reload_fn = "continueReload" if "continueReload" in symbols else "reloadAll"
+    load_ = callgrind_run("reload", "*%s*" % reload_fn, count, False, None, extra=("--reload-interval", "3600"))
     per_fire = fire["total_ir"] / max(1, fire["sent"]) if fire["total_ir"] else None
     per_entry = load_["total_ir"] / count if load_["total_ir"] else None
     save_raw("profile", {"fire": fire, "reload": load_})
@@ -997,15 +1027,15 @@ def profile():
         "—", "—", "scripts/bench profile: %s entries due at once, valgrind --tool=callgrind --toggle-collect='*fireDue*'"
         % "{:,}".format(count), "%d firings collected; calls: %s" % (fire["sent"], calls_text(fire, max(1, fire["sent"]),
                                                                                            "firing")))
-    row("profile", "Instructions per loaded entry (callgrind, reloadAll inclusive)", "—", "{:,.0f}".format(per_entry or 0),
-        "—", "—", "—", "scripts/bench profile: %s entries, none due, --toggle-collect='*reloadAll*'" % "{:,}".format(count),
+    row("profile", "Instructions per loaded entry (callgrind, reload inclusive)", "—", "{:,.0f}".format(per_entry or 0),
+        "—", "—", "—", "scripts/bench profile: %s entries, none due, --toggle-collect='*%s*'" % ("{:,}".format(count), reload_fn),
         "calls: %s" % calls_text(load_, count, "entry"))
     lines = ["Build: %s (release, static stdlib). Callgrind counts instructions (Ir) only inside the toggled function "
              "and what it calls; the numbers are divided by the firings (%s, all due at once, batches of 1,000) or by "
              "the loaded entries (%s, none due)." % (os.path.relpath(SWIFTBEAT, ROOT), "{:,}".format(fire["sent"]),
                                                      "{:,}".format(count)), ""]
     for title, prof, denom, unit in (("Firing (`Beat.fireDue`)", fire, max(1, fire["sent"]), "firing"),
-                                     ("Reload (`Beat.reloadAll`)", load_, count, "entry")):
+                                     ("Reload (`Beat.%s`)" % reload_fn, load_, count, "entry")):
         lines += ["#### %s: %s instructions per %s" % (title, "{:,.0f}".format((prof["total_ir"] or 0) / denom), unit), "",
                   "Calls per %s: %s." % (unit, calls_text(prof, denom, unit).rsplit(" per ", 1)[0]), "",
                   "| inclusive Ir per %s | %% | function |" % unit, "|---:|---:|---|"]

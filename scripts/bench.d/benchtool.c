@@ -15,6 +15,8 @@
  *       Starts COMMAND (stdout and stderr to LOG), waits (BRPOP) for the first message in LIST,
  *       prints "start_us first_us pid" (first_us 0 on timeout) and leaves COMMAND running: the
  *       caller stops it by pid.
+ *   benchtool brpop PORT DB LIST TIMEOUT_S
+ *       Waits (BRPOP) for one message in LIST; prints when it came (0 on timeout).
  *   benchtool amqpcount HOST PORT QUEUE COUNT TIMEOUT_S
  *       Polls the queue's ready-message count (passive queue.declare) every 2 ms; prints
  *       "first_us last_us count" like waitlen.
@@ -224,6 +226,16 @@ static int cmd_firstmsg(int argc, char **argv) {
     return 0;
 }
 
+static int cmd_brpop(int argc, char **argv) {
+    if (argc < 6) die("usage: brpop PORT DB LIST TIMEOUT_S");
+    redisContext *c = connect_redis(atoi(argv[2]), atoi(argv[3]));
+    redisReply *r = redisCommand(c, "BRPOP %s %s", argv[4], argv[5]);
+    long long t = now_us();
+    if (!r) die("redis connection lost");
+    printf("%lld\n", r->type == REDIS_REPLY_ARRAY ? t : 0LL);
+    return 0;
+}
+
 static int cmd_amqpcount(int argc, char **argv) {
     if (argc < 7) die("usage: amqpcount HOST PORT QUEUE COUNT TIMEOUT_S");
     const char *host = argv[2];
@@ -261,10 +273,11 @@ static int cmd_amqpcount(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) die("usage: benchtool drain|waitlen|firstmsg|amqpcount ...");
+    if (argc < 2) die("usage: benchtool drain|waitlen|firstmsg|brpop|amqpcount ...");
     if (!strcmp(argv[1], "drain")) return cmd_drain(argc, argv);
     if (!strcmp(argv[1], "waitlen")) return cmd_waitlen(argc, argv);
     if (!strcmp(argv[1], "firstmsg")) return cmd_firstmsg(argc, argv);
+    if (!strcmp(argv[1], "brpop")) return cmd_brpop(argc, argv);
     if (!strcmp(argv[1], "amqpcount")) return cmd_amqpcount(argc, argv);
     die("unknown subcommand");
     return 2;
