@@ -9,6 +9,9 @@ extension Beat {
     struct ReloadPass {
         var cursor = "0"
         var invalidSeen = Set<String>()
+        var startedAt = SystemClock.monotonicMicroseconds()
+        /// The first pass after start-up, whose end is worth an info line.
+        var isFirst = false
     }
 
     /// Starts re-reading every entry, unless a pass is already under way. The pass then advances
@@ -18,7 +21,7 @@ extension Beat {
         nextReloadAt = SystemClock.monotonicMicroseconds() + configuration.reloadInterval.microseconds
         guard reloadPass == nil else { return }
         timetable.beginSweep()
-        reloadPass = ReloadPass()
+        reloadPass = ReloadPass(isFirst: !hasLoadedOnce)
     }
 
     /// Reads the next page of the reload in progress: new keys are added, edited ones replaced
@@ -51,6 +54,16 @@ extension Beat {
         }
         for key in invalidEntries.keys where !pass.invalidSeen.contains(key) {
             invalidEntries[key] = nil
+        }
+        let summary: Logger.Metadata = [
+            "entries": "\(timetable.count)", "invalid": "\(invalidEntries.count)",
+            "milliseconds": "\((SystemClock.monotonicMicroseconds() - pass.startedAt) / 1000)",
+        ]
+        if pass.isFirst {
+            hasLoadedOnce = true
+            logger.info("all entries loaded", metadata: summary)
+        } else {
+            logger.debug("reload complete", metadata: summary)
         }
     }
 
@@ -111,7 +124,9 @@ extension Beat {
                 key: key, schedule: entry.schedule, enabled: entry.enabled, lastRunAt: entry.lastRunAt,
                 digest: digest, now: now)
             if isNew {
-                logger.info(
+                // At start-up one summary line says how many were loaded; later, each new entry is news.
+                logger.log(
+                    level: hasLoadedOnce ? .info : .debug,
                     "entry loaded",
                     metadata: ["entry": "\(entry.name)", "task": "\(entry.task)", "schedule": "\(entry.schedule)", "enabled": "\(entry.enabled)"])
             } else {

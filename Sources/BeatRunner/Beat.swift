@@ -45,6 +45,7 @@ public final class Beat {
     var pending: [PendingPublish] = []
     var nextReloadAt: Int64 = .min
     var reloadPass: ReloadPass?
+    var hasLoadedOnce = false
     var nextKeepAliveAt: Int64 = .min
     /// After a Redis failure, nothing is retried before this (monotonic microseconds). Capped at
     /// the standby retry: once Redis is back, the election must resume within that, not after

@@ -72,7 +72,9 @@ import TestSupport
             try harness.set("hourly-\(index)", entry(every: 3600))
         }
         try harness.launchBeat(["--max-interval", "5", "--reload-interval", "5"])
-        try waitUntil("the entries to load", timeout: .seconds(30)) { harness.logLines(containing: "entry loaded").count == 50 }
+        try waitUntil("the entries to load", timeout: .seconds(30)) {
+            harness.logLines(containing: "all entries loaded").first?.contains(" entries=50 ") == true
+        }
         let before = try harness.beatCPUSeconds()
         let clock = ContinuousClock()
         let start = clock.now
