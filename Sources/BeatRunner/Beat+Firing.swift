@@ -56,7 +56,7 @@ extension Beat {
                 entry = try decodeKnown(key: key, value: value)
             } else {
                 // Edited since it was loaded: take the new definition and decide again.
-                guard let edited = try apply(key: key, value: value, now: now) else { return nil }
+                guard let edited = try apply(key: key, value: value, now: now, detail: .full) else { return nil }
                 guard edited.enabled, let due = timetable[key]?.nextDue, due <= now else { return nil }
                 entry = edited
             }

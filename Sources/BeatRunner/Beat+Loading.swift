@@ -84,9 +84,11 @@ extension Beat {
     /// Brings the timetable in line with what `key` holds (nil: missing, or not a string).
     /// Returns the decoded entry when it is valid and changed.
     @discardableResult
-    func apply(key: String, value: [UInt8]?, now: Instant) throws(ScheduleStoreError) -> Entry? {
+    func apply(
+        key: String, value: [UInt8]?, now: Instant, detail: EntryDecoder.Detail = .scheduling
+    ) throws(ScheduleStoreError) -> Entry? {
         if let value {
-            return apply(EntryReader.Stored(key: key, name: name(of: key), value: .json(value)), now: now)
+            return apply(EntryReader.Stored(key: key, name: name(of: key), value: .json(value)), now: now, detail: detail)
         }
         let type = try reader?.type(of: key) ?? "none"
         if type == "none" {
@@ -100,8 +102,10 @@ extension Beat {
         return apply(EntryReader.Stored(key: key, name: name(of: key), value: .notAString(type: type)), now: now)
     }
 
+    /// `detail` is `.scheduling` when only the timetable needs the entry (loading), `.full` when it
+    /// is about to fire.
     @discardableResult
-    func apply(_ stored: EntryReader.Stored, now: Instant) -> Entry? {
+    func apply(_ stored: EntryReader.Stored, now: Instant, detail: EntryDecoder.Detail = .scheduling) -> Entry? {
         let key = stored.key
         let value: [UInt8]
         switch stored.value {
@@ -115,7 +119,7 @@ extension Beat {
         if timetable.digest(of: key) == digest { return nil }
         if invalidEntries[key] == digest { return nil }
         do {
-            let entry = try EntryDecoder.decode(key: key, name: stored.name, json: value)
+            let entry = try EntryDecoder.decode(key: key, name: stored.name, json: value, detail: detail, cache: &scheduleCache)
             if invalidEntries.removeValue(forKey: key) != nil {
                 logger.info("entry is valid again", metadata: ["entry": "\(entry.name)"])
             }

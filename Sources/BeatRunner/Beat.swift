@@ -46,6 +46,8 @@ public final class Beat {
     var nextReloadAt: Int64 = .min
     var reloadPass: ReloadPass?
     var hasLoadedOnce = false
+    /// Parsed schedules by their JSON text, shared by every decode.
+    var scheduleCache = ScheduleCache()
     var nextKeepAliveAt: Int64 = .min
     /// After a Redis failure, nothing is retried before this (monotonic microseconds). Capped at
     /// the standby retry: once Redis is back, the election must resume within that, not after

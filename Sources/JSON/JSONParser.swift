@@ -50,8 +50,10 @@ public enum JSONParser {
     }
 
     /// Parses a document that must be an object, keeping each member value's byte range.
-    public static func parseObjectLayout(_ bytes: [UInt8]) throws(JSONError) -> JSONObjectLayout {
-        try read(bytes) { reader throws(JSONError) in try reader.readObjectLayout() }
+    /// Members named in `skipping` are checked but not built: their `value` is `.null` and only their
+    /// `valueRange` tells what they hold (for hot paths that need a few members of a large object).
+    public static func parseObjectLayout(_ bytes: [UInt8], skipping: Set<String> = []) throws(JSONError) -> JSONObjectLayout {
+        try read(bytes) { reader throws(JSONError) in try reader.readObjectLayout(skipping: skipping) }
     }
 
     /// Finds the values of the named top-level members of an object without building anything:
@@ -140,14 +142,20 @@ struct JSONReader {
         return (ranges, closing, count)
     }
 
-    mutating func readObjectLayout() throws(JSONError) -> JSONObjectLayout {
+    mutating func readObjectLayout(skipping: Set<String>) throws(JSONError) -> JSONObjectLayout {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
             throw error("expected an object")
         }
         var members: [JSONObjectLayout.Member] = []
         let closing = try forEachMember(depth: 1) { key, reader throws(JSONError) in
             let start = reader.index
-            let value = try reader.readValue(depth: 1)
+            let value: JSONValue
+            if skipping.contains(key) {
+                try reader.skipValue(depth: 1)
+                value = .null
+            } else {
+                value = try reader.readValue(depth: 1)
+            }
             members.append(JSONObjectLayout.Member(key: key, value: value, valueRange: start..<reader.index))
         }
         return JSONObjectLayout(members: members, closingBrace: closing)

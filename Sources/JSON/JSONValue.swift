@@ -54,6 +54,20 @@ public enum JSONValue: Equatable, Sendable {
         return nil
     }
 
+    /// The type name of the JSON text `value`, judged from its text without parsing it.
+    public static func typeName(ofText value: ArraySlice<UInt8>) -> String {
+        switch value.first {
+        case UInt8(ascii: "{"): "an object"
+        case UInt8(ascii: "["): "an array"
+        case UInt8(ascii: "\""): "a string"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): "a boolean"
+        case UInt8(ascii: "n"): "null"
+        default:
+            value.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+                ? "a number" : "an integer"
+        }
+    }
+
     /// The JSON type's name, for error messages ("expected an object, found a string").
     public var typeName: String {
         switch self {

@@ -7,17 +7,40 @@ public import JSON
 /// Legacy entries: `crontab` wins over `interval` when both are present, as in celerybeat-redis 0.1.3.
 /// Any problem is an `EntryError` naming the key and the field; nothing is guessed.
 public enum EntryDecoder {
+    /// How much of an entry to build.
+    public enum Detail: Sendable {
+        /// Everything: what a firing needs.
+        case full
+        /// Everything but the contents of `args` and `kwargs`, which are checked (their type and
+        /// syntax) but left empty: what the timetable needs, at a fraction of the cost when loading
+        /// 100,000 entries.
+        case scheduling
+    }
+
     /// - Parameter knownSchedule: the schedule already parsed from these very bytes (the runner
     ///   knows it by fingerprint when an entry fires), so it is not parsed again on every firing.
-    public static func decode(key: String, name: String, json bytes: [UInt8], knownSchedule: Schedule? = nil) throws(EntryError) -> Entry {
+    public static func decode(
+        key: String, name: String, json bytes: [UInt8], knownSchedule: Schedule? = nil, detail: Detail = .full
+    ) throws(EntryError) -> Entry {
+        var cache = ScheduleCache()
+        return try decode(key: key, name: name, json: bytes, knownSchedule: knownSchedule, detail: detail, cache: &cache)
+    }
+
+    /// The same, sharing parsed schedules through `cache`: most entries repeat a few schedules.
+    public static func decode(
+        key: String, name: String, json bytes: [UInt8], knownSchedule: Schedule? = nil, detail: Detail = .full,
+        cache: inout ScheduleCache
+    ) throws(EntryError) -> Entry {
         func fail(_ reason: String) -> EntryError { EntryError(key: key, reason: reason) }
-        let value: JSONValue
+        let layout: JSONObjectLayout
         do {
-            value = try JSONParser.parse(bytes)
+            layout = try JSONParser.parseObjectLayout(bytes, skipping: detail == .scheduling ? ["args", "kwargs"] : [])
         } catch {
+            // Say whether it is JSON of another type, or not JSON at all.
+            if let value = try? JSONParser.parse(bytes) { throw fail("the value must be a JSON object, not \(value.typeName)") }
             throw fail("\(error)")
         }
-        guard let object = value.objectValue else { throw fail("the value must be a JSON object, not \(value.typeName)") }
+        let object = layout.object
 
         guard let taskValue = object["task"] else { throw fail("missing \"task\"") }
         guard let task = taskValue.stringValue, !task.isEmpty else {
@@ -25,16 +48,16 @@ public enum EntryDecoder {
         }
 
         let format: Entry.Format
-        let scheduleJSON: JSONValue
-        if let current = object["schedule"] {
+        let scheduleMember: JSONObjectLayout.Member
+        if let current = layout.member("schedule") {
             format = .current
-            scheduleJSON = current
-        } else if let crontab = object["crontab"], !crontab.isNull {
+            scheduleMember = current
+        } else if let crontab = layout.member("crontab"), !crontab.value.isNull {
             format = .legacy
-            scheduleJSON = crontab
-        } else if let interval = object["interval"], !interval.isNull {
+            scheduleMember = crontab
+        } else if let interval = layout.member("interval"), !interval.value.isNull {
             format = .legacy
-            scheduleJSON = interval
+            scheduleMember = interval
         } else {
             throw fail("missing \"schedule\" (or the legacy \"interval\" or \"crontab\")")
         }
@@ -43,7 +66,9 @@ public enum EntryDecoder {
             if let knownSchedule {
                 schedule = knownSchedule
             } else {
-                schedule = try Schedule(json: scheduleJSON)
+                schedule = try cache.schedule(text: bytes[scheduleMember.valueRange]) { () throws(ScheduleError) in
+                    try Schedule(json: scheduleMember.value)
+                }
             }
         } catch {
             // Schedule errors name their field ("interval every: ..."), or start with "schedule:".
@@ -63,14 +88,24 @@ public enum EntryDecoder {
         }
 
         var args: [JSONValue] = []
-        if let value = object["args"], !value.isNull {
-            guard let array = value.arrayValue else { throw fail("\"args\" must be a JSON array, not \(value.typeName)") }
-            args = array
-        }
         var kwargs: JSONObject = [:]
-        if let value = object["kwargs"], !value.isNull {
-            guard let dictionary = value.objectValue else { throw fail("\"kwargs\" must be a JSON object, not \(value.typeName)") }
-            kwargs = dictionary
+        if detail == .scheduling {
+            for (name, opener, type) in [("args", UInt8(ascii: "["), "array"), ("kwargs", UInt8(ascii: "{"), "object")] {
+                guard let member = layout.member(name) else { continue }
+                let text = bytes[member.valueRange]
+                if text.first != opener, text.first != UInt8(ascii: "n") {
+                    throw fail("\"\(name)\" must be a JSON \(type), not \(JSONValue.typeName(ofText: text))")
+                }
+            }
+        } else {
+            if let value = object["args"], !value.isNull {
+                guard let array = value.arrayValue else { throw fail("\"args\" must be a JSON array, not \(value.typeName)") }
+                args = array
+            }
+            if let value = object["kwargs"], !value.isNull {
+                guard let dictionary = value.objectValue else { throw fail("\"kwargs\" must be a JSON object, not \(value.typeName)") }
+                kwargs = dictionary
+            }
         }
 
         var options = EntryOptions()
