@@ -826,8 +826,10 @@ def logged_load_seconds(path, started):
         with open(path, encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 if " all entries loaded " in line:
-                    stamp = datetime.datetime.fromisoformat(line.split(" ", 1)[0])
-                    return stamp.timestamp() - started
+                    # The log is appended to across runs: only a line from this run counts.
+                    stamp = datetime.datetime.fromisoformat(line.split(" ", 1)[0]).timestamp()
+                    if stamp >= started:
+                        return stamp - started
     except OSError:
         pass
     return None

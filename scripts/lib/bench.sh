@@ -50,6 +50,14 @@ bench_build() {
     fi
     grep -E "Build complete" "$log" || true
     [ -x "$BENCH_SWIFTBEAT" ] || die "the build did not produce $BENCH_SWIFTBEAT"
+    # Benchmarks/PublishBench: swiftbeat's Broker.publish alone, for the raw-publishing figures.
+    say "building Benchmarks/PublishBench (.build-publishbench)"
+    if ! swift build -c release --static-swift-stdlib --package-path "$SWIFTBEAT_ROOT/Benchmarks/PublishBench" \
+        --scratch-path "$SWIFTBEAT_ROOT/.build-publishbench" >"$BENCH_STATE/build-publishbench.log" 2>&1; then
+        grep -E "error" "$BENCH_STATE/build-publishbench.log" | head -20 >&2
+        die "the PublishBench build failed (see $BENCH_STATE/build-publishbench.log)"
+    fi
+    [ -x "$BENCH_PUBLISHBENCH" ] || die "the build did not produce $BENCH_PUBLISHBENCH"
 }
 
 bench_compile_probes() {
