@@ -50,10 +50,11 @@ public struct KombuRedisEnvelope: Sendable {
         var writer = JSONWriter(reservingCapacity: 1024 + body.count * 4 / 3)
         writer.beginObject()
         writer.key("body")
-        var encoded: [UInt8] = [UInt8(ascii: "\"")]
-        Base64.encode(body, into: &encoded)
-        encoded.append(UInt8(ascii: "\""))
-        writer.rawValue(encoded)
+        writer.rawValue { bytes in
+            bytes.append(UInt8(ascii: "\""))
+            Base64.encode(body, into: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        }
         writer.key("content-encoding")
         writer.string("utf-8")
         writer.key("content-type")
@@ -80,7 +81,11 @@ public struct KombuRedisEnvelope: Sendable {
         writer.integer(2)
         if let expiration = message.expirationMilliseconds {
             writer.key("expiration")
-            writer.string(String(expiration))
+            writer.rawValue { bytes in
+                bytes.append(UInt8(ascii: "\""))
+                JSONWriter.appendDecimal(expiration, to: &bytes)
+                bytes.append(UInt8(ascii: "\""))
+            }
         }
         writer.key("delivery_info")
         writer.beginObject()
