@@ -112,10 +112,12 @@ public struct EntryReader {
     }
 
     private static func valuesRequest(of keys: [String]) -> RedisPipeline {
-        var pipeline = RedisPipeline()
+        var pipeline = RedisPipeline(reservingCapacity: keys.reduce(64) { $0 + $1.utf8.count + 16 })
         var start = 0
         while start < keys.count {
-            pipeline.append("MGET", arguments: Array(keys[start..<min(start + Self.chunkSize, keys.count)]) as [any RedisArgument])
+            let chunk = keys[start..<min(start + Self.chunkSize, keys.count)]
+            pipeline.beginCommand("MGET", argumentCount: chunk.count)
+            for key in chunk { pipeline.appendArgument(key) }
             start += Self.chunkSize
         }
         return pipeline

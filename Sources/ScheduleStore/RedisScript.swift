@@ -53,11 +53,13 @@ public struct RedisScript: Sendable {
     }
 
     private static func evalSHA(_ sha: String, _ keys: [String], _ arguments: [[UInt8]]) -> RedisPipeline {
-        var command: [any RedisArgument] = [sha, keys.count]
-        command.append(contentsOf: keys as [any RedisArgument])
-        command.append(contentsOf: arguments as [any RedisArgument])
-        var pipeline = RedisPipeline()
-        pipeline.append("EVALSHA", arguments: command)
+        let size = keys.reduce(64) { $0 + $1.utf8.count + 16 } + arguments.reduce(0) { $0 + $1.count + 16 }
+        var pipeline = RedisPipeline(reservingCapacity: size)
+        pipeline.beginCommand("EVALSHA", argumentCount: 2 + keys.count + arguments.count)
+        pipeline.appendArgument(sha)
+        pipeline.appendArgument(keys.count)
+        for key in keys { pipeline.appendArgument(key) }
+        for argument in arguments { pipeline.appendArgument(argument) }
         return pipeline
     }
 

@@ -140,11 +140,12 @@ struct CommitScript {
             arguments.append(Array(String(lists.count).utf8))
             for list in lists { arguments.append(Array(list.utf8)) }
         }
+        let routeNumbers = (0...routes.count).map { Array(String($0).utf8) }
         for (firing, route) in zip(firings, routeOfFiring) {
             keys.append(firing.key)
             arguments.append(firing.expected)
             arguments.append(firing.updated)
-            arguments.append(Array(String(route).utf8))
+            arguments.append(routeNumbers[route])
             arguments.append(route == 0 ? [] : firing.payload)
         }
         return (keys, arguments)
