@@ -139,6 +139,14 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Appends `fragment` as it is, with no separator before it: a stretch of keys, separators and
+    /// values the caller wrote out once (the fixed frame of an envelope). `endsWithValue` tells
+    /// whether a value closes it, so the next call knows to write a separator first.
+    public mutating func rawFragment(_ fragment: [UInt8], endsWithValue: Bool) {
+        bytes.append(contentsOf: fragment)
+        needsComma = endsWithValue
+    }
+
     private mutating func separate() {
         guard needsComma else { return }
         bytes.append(UInt8(ascii: ","))
