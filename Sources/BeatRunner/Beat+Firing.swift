@@ -14,33 +14,103 @@ extension Beat {
     /// build the messages, then commit in one script that checks the lock token and writes each
     /// entry's run state only if the entry still holds what was read — pushing the messages in the
     /// same step when the broker is this Redis server, or publishing them right after otherwise.
+    ///
+    /// Batches overlap: one write asks for the next batch's entries and sends the ready batch's
+    /// commit, and the next batch is built from the entries (answered first) while Redis runs the
+    /// commit. The two batches hold different keys (an entry is out of the timetable from being
+    /// handed out until its commit is read), and a batch is handed out only after the commit
+    /// before it was read, so an entry's write-back still reaches Redis before its next firing
+    /// is decided, and commits still run one after the other on one connection.
     func fireDue() {
         guard let redis, let reader else { return }
+        var ready: PreparedBatch?
+        defer {
+            // Built but never sent (this node may no longer send, or the turn ended): due again.
+            if let ready { putBack(ready.keys, now: ready.now, retryAfterFailure: false) }
+        }
         for _ in 0..<10_000 {
             guard election.maySend(at: SystemClock.monotonicMicroseconds()) else { return }
             let now = SystemClock.now()
             let keys = timetable.popDue(now: now, limit: configuration.batchSize)
-            if keys.isEmpty { return }
-            let values: [[UInt8]?]
+            if keys.isEmpty && ready == nil { return }
+            let committing = ready
+            ready = nil
+            var next: PreparedBatch?
+            let sent: RedisConnection.PendingReplies?
             do {
-                values = try reader.values(of: keys)
+                if committing != nil { try committer.load(on: redis) }
+                let request = keys.isEmpty ? nil : try reader.requestValues(of: keys)
+                sent = try committing.map { (batch) throws(ScheduleStoreError) in
+                    try committer.send(batch.firings, token: lock.token, push: push, on: redis)
+                }
+                if let request {
+                    next = prepareBatch(keys, values: try reader.values(answering: request, count: keys.count), now: now)
+                }
             } catch {
+                // The connection is gone with every reply on it, or MGET's answer made no sense
+                // (then the commit's reply is dropped with the socket: it is re-read as any lost one).
+                redis.reset()
                 putBack(keys, now: now, retryAfterFailure: true)
+                if let committing { putBack(committing.keys, now: committing.now, retryAfterFailure: true) }
                 redisFailed(error.description)
                 return
             }
-            var firings: [CommitScript.Firing] = []
-            var messages: [CeleryMessage] = []
-            var names: [String] = []
-            for (key, value) in zip(keys, values) {
-                guard let (firing, message, name) = prepareFiring(key: key, value: value, now: now) else { continue }
-                firings.append(firing)
-                messages.append(message)
-                names.append(name)
+            if let committing, let sent {
+                let outcome: CommitScript.Outcome
+                do {
+                    outcome = try committer.receive(sent, of: committing.firings, token: lock.token, push: push, on: redis)
+                } catch {
+                    // Whether the script ran is unknown when the connection broke mid-call; the entries
+                    // are re-read before they fire again, so a committed firing is not repeated.
+                    putBack(committing.keys, now: committing.now, retryAfterFailure: true)
+                    if let next { putBack(next.keys, now: next.now, retryAfterFailure: true) }
+                    redisFailed(error.description)
+                    return
+                }
+                if !finishCommit(committing, outcome: outcome) {
+                    if let next { putBack(next.keys, now: next.now, retryAfterFailure: false) }
+                    return
+                }
             }
-            if firings.isEmpty { continue }
-            if !commit(&firings, messages: messages, names: names, now: now, on: redis) { return }
+            guard var next else { continue }
+            // Entries that MGET found missing are looked at only now: that takes a call of its own.
+            for key in next.missing {
+                _ = prepareFiring(key: key, value: nil, now: next.now)
+            }
+            next.missing = []
+            if !next.firings.isEmpty { ready = next }
         }
+    }
+
+    /// A batch read and built, waiting for its commit.
+    struct PreparedBatch {
+        var now: Instant
+        var firings: [CommitScript.Firing] = []
+        var messages: [CeleryMessage] = []
+        var names: [String] = []
+        /// Keys MGET found missing (deleted, or not strings), to look at once no reply is awaited.
+        var missing: [String] = []
+
+        var keys: [String] { firings.map(\.key) + missing }
+    }
+
+    /// The firings of the entries just read; the keys that do not fire are already back in the timetable.
+    private func prepareBatch(_ keys: [String], values: [[UInt8]?], now: Instant) -> PreparedBatch {
+        var batch = PreparedBatch(now: now)
+        batch.firings.reserveCapacity(keys.count)
+        batch.messages.reserveCapacity(keys.count)
+        batch.names.reserveCapacity(keys.count)
+        for (key, value) in zip(keys, values) {
+            guard let value else {
+                batch.missing.append(key)
+                continue
+            }
+            guard let (firing, message, name) = prepareFiring(key: key, value: value, now: now) else { continue }
+            batch.firings.append(firing)
+            batch.messages.append(message)
+            batch.names.append(name)
+        }
+        return batch
     }
 
     /// Builds one firing from the freshly read value, or returns nil (after updating the timetable)
@@ -103,23 +173,14 @@ extension Beat {
         }
     }
 
-    /// Commits a batch; returns false when firing should stop for now (lock lost, Redis failed).
-    private func commit(
-        _ firings: inout [CommitScript.Firing], messages: [CeleryMessage], names: [String], now: Instant,
-        on redis: RedisConnection
-    ) -> Bool {
-        let outcome: CommitScript.Outcome
-        do {
-            outcome = try committer.commit(firings, token: lock.token, push: push, on: redis)
-        } catch {
-            // Whether the script ran is unknown when the connection broke mid-call; the entries
-            // are re-read before they fire again, so a committed firing is not repeated.
-            putBack(firings.map(\.key), now: now, retryAfterFailure: true)
-            redisFailed(error.description)
-            return false
-        }
+    /// Applies a commit's outcome; returns false when firing should stop for now (lock lost).
+    private func finishCommit(_ batch: PreparedBatch, outcome: CommitScript.Outcome) -> Bool {
+        let firings = batch.firings
+        let messages = batch.messages
+        let names = batch.names
+        let now = batch.now
         guard case .results(let results) = outcome else {
-            putBack(firings.map(\.key), now: now, retryAfterFailure: false)
+            putBack(batch.keys, now: now, retryAfterFailure: false)
             lostLockDuringCommit()
             return false
         }

@@ -24,35 +24,73 @@ public final class RedisBroker: Broker {
         var prepared: [(lists: [String], payload: [UInt8])] = []
         prepared.reserveCapacity(batch.count)
         for (index, message) in batch.enumerated() {
-            let queues = try bindings.queues(for: message.destination, position: index)
-            let lists = queues.map { envelope.listKey(queue: $0, priority: message.priority) }
+            let lists = try lists(for: message, position: index)
             prepared.append((lists, envelope.encode(message, deliveryTag: deliveryTags.next())))
         }
         return prepared
     }
 
+    private func lists(for message: CeleryMessage, position: Int) throws(BrokerError) -> [String] {
+        try bindings.queues(for: message.destination, position: position).map {
+            envelope.listKey(queue: $0, priority: message.priority)
+        }
+    }
+
+    /// Messages per write of a batch: redis pushes one chunk while the next is encoded.
+    static let chunkSize = 128
+
+    /// Pushes the batch in chunks without waiting between them, so encoding and redis' work
+    /// overlap, then reads every reply. A message that cannot be routed is reported as not
+    /// confirmed and the others still go out.
     public func publish(_ batch: [CeleryMessage]) throws(BrokerError) {
         guard !batch.isEmpty else { return }
-        let prepared = try prepare(batch)
-        var pipeline = RedisPipeline(reservingCapacity: prepared.reduce(0) { $0 + $1.payload.count + 64 })
+        try bindings.refreshIfNeeded(for: batch, on: connection)
+        var unroutable: [Int] = []
+        var routingError: BrokerError?
         var owners: [Int] = []
-        for (index, item) in prepared.enumerated() {
-            for list in item.lists {
-                pipeline.append("LPUSH", list, item.payload)
-                owners.append(index)
-            }
-        }
-        let replies: [RedisReply]
+        owners.reserveCapacity(batch.count)
+        var written: [RedisConnection.PendingReplies] = []
+        var pipeline = RedisPipeline(reservingCapacity: Self.chunkSize * 1200)
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(batch.count)
         do {
-            replies = try connection.pipeline(pipeline)
+            var start = 0
+            while start < batch.count {
+                let end = min(start + Self.chunkSize, batch.count)
+                pipeline.removeAll()
+                for index in start..<end {
+                    let message = batch[index]
+                    let lists: [String]
+                    do {
+                        lists = try self.lists(for: message, position: index)
+                    } catch {
+                        unroutable.append(index)
+                        routingError = routingError ?? error
+                        continue
+                    }
+                    let payload = envelope.encode(message, deliveryTag: deliveryTags.next())
+                    for list in lists {
+                        pipeline.append("LPUSH", list, payload)
+                        owners.append(index)
+                    }
+                }
+                if !pipeline.isEmpty { written.append(try connection.write(pipeline)) }
+                // Read what is two chunks old: by now it has been answered, and what waits unread stays small.
+                if written.count > 2 { replies += try connection.readReplies(written.removeFirst()) }
+                start = end
+            }
+            for pending in written { replies += try connection.readReplies(pending) }
         } catch {
             throw BrokerError(.unreachable, "cannot publish to redis broker: \(error)", unconfirmed: Array(batch.indices))
         }
-        let failed = zip(replies, owners).filter { $0.0.integer == nil }
-        if let first = failed.first {
-            throw BrokerError(
-                .rejected, "redis broker \(description) refused LPUSH: \(first.0.errorMessage ?? "unexpected reply")",
-                unconfirmed: Array(Set(failed.map(\.1))).sorted())
+        var refused = Set(unroutable)
+        var refusal: String?
+        for (reply, owner) in zip(replies, owners) where reply.integer == nil {
+            refused.insert(owner)
+            refusal = refusal ?? "redis broker \(description) refused LPUSH: \(reply.errorMessage ?? "unexpected reply")"
+        }
+        if let refusal = refusal ?? routingError?.description {
+            throw BrokerError(.rejected, refusal, unconfirmed: refused.sorted())
         }
     }
 

@@ -20,6 +20,8 @@ struct RedisExchangeBindings {
     }
 
     mutating func refreshIfNeeded(for batch: [CeleryMessage], on connection: RedisConnection) throws(BrokerError) {
+        // The usual batch uses only the default exchange: skip building the set (the beat asks per firing).
+        guard batch.contains(where: { !$0.destination.exchange.isEmpty }) else { return }
         let exchanges = Set(batch.map(\.destination.exchange).filter { !$0.isEmpty })
         guard !exchanges.isEmpty else { return }
         let now = ContinuousClock.now

@@ -48,7 +48,7 @@ extension CeleryMessage {
         header("root_id", .string(rootID))
         header("parent_id", Self.optional(parentID))
         header("argsrepr", .string(argsRepr))
-        header("kwargsrepr", .string(PythonRepr.of(.object(kwargs))))
+        header("kwargsrepr", .string(kwargsRepr))
         header("origin", .string(origin))
         header("ignore_result", .null)
         header("replaced_task_nesting", .integer(0))
@@ -71,6 +71,11 @@ extension CeleryMessage {
         "lang", "task", "id", "shadow", "eta", "expires", "group", "group_index", "retries", "timelimit", "root_id",
         "parent_id", "argsrepr", "kwargsrepr", "origin", "ignore_result", "replaced_task_nesting", "stamped_headers", "stamps",
     ]
+
+    /// Most beat entries have no keyword arguments: their repr needs no pass over a tree.
+    private var kwargsRepr: String {
+        kwargs.members.isEmpty ? "{}" : PythonRepr.of(.object(kwargs))
+    }
 
     /// `send_task` without arguments sends the empty tuple `()`; given arguments are a list.
     private var argsRepr: String {

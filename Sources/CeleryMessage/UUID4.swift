@@ -37,12 +37,13 @@ public struct UUID4Generator: Sendable {
     }
 
     private static func format(high: UInt64, low: UInt64) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 36) { buffer in
+        String(unsafeUninitializedCapacity: 36) { buffer in
             var position = 0
+            // Hex digits computed, not looked up: a table here was an array allocated per UUID.
             func put(_ word: UInt64, nibbles: ClosedRange<Int>) {
                 for index in nibbles.reversed() {
-                    buffer[position] = hex[Int(word >> UInt64(index * 4) & 0xF)]
+                    let nibble = UInt8(truncatingIfNeeded: word >> UInt64(index * 4)) & 0xF
+                    buffer[position] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
                     position += 1
                 }
             }

@@ -25,25 +25,36 @@ public enum ISO8601 {
 
     /// Formats like Python's `isoformat()`: microseconds only when non-zero, offset as `±HH:MM`.
     public static func format(_ instant: Instant, utcOffsetSeconds: Int) -> String {
-        let wall = CivilDateTime(instant, utcOffsetSeconds: utcOffsetSeconds)
-        var text = formatNaive(wall)
-        let sign = utcOffsetSeconds < 0 ? "-" : "+"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(40)
+        append(instant, utcOffsetSeconds: utcOffsetSeconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `format(instant, utcOffsetSeconds:)` appended to `bytes`: messages carry a timestamp per
+    /// firing, and writing digits into the buffer costs a small fraction of building strings.
+    public static func append(_ instant: Instant, utcOffsetSeconds: Int, to bytes: inout [UInt8]) {
+        var text = Text()
+        text.appendNaive(CivilDateTime(instant, utcOffsetSeconds: utcOffsetSeconds))
         let magnitude = abs(utcOffsetSeconds)
-        text += sign + twoDigits(magnitude / 3600) + ":" + twoDigits(magnitude / 60 % 60)
+        text.append(utcOffsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        text.appendPadded(magnitude / 3600, width: 2)
+        text.append(UInt8(ascii: ":"))
+        text.appendPadded(magnitude / 60 % 60, width: 2)
         if magnitude % 60 != 0 {
-            text += ":" + twoDigits(magnitude % 60)
+            text.append(UInt8(ascii: ":"))
+            text.appendPadded(magnitude % 60, width: 2)
         }
-        return text
+        text.write(to: &bytes)
     }
 
     /// Formats a wall time with no offset, like a naive Python `datetime.isoformat()`.
     public static func formatNaive(_ wall: CivilDateTime) -> String {
-        var text = padded(wall.year, width: 4) + "-" + twoDigits(wall.month) + "-" + twoDigits(wall.day)
-        text += "T" + twoDigits(wall.hour) + ":" + twoDigits(wall.minute) + ":" + twoDigits(wall.second)
-        if wall.microsecond != 0 {
-            text += "." + padded(wall.microsecond, width: 6)
-        }
-        return text
+        var text = Text()
+        text.appendNaive(wall)
+        var bytes: [UInt8] = []
+        text.write(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]]][Z|±HH[:MM[:SS]]|±HHMM]`.
@@ -98,14 +109,60 @@ public enum ISO8601 {
         guard scanner.atEnd else { throw fail("unexpected text after the timestamp") }
         return Parsed(wallTime: wall, utcOffsetSeconds: offset)
     }
+}
 
-    private static func twoDigits(_ value: Int) -> String {
-        padded(value, width: 2)
+/// A timestamp's text, built on the stack and copied out once.
+private struct Text {
+    /// Room for a six-digit year, microseconds and an offset with seconds.
+    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    private var count = 0
+
+    mutating func append(_ byte: UInt8) {
+        withUnsafeMutableBytes(of: &storage) { $0[count] = byte }
+        count += 1
     }
 
-    private static func padded(_ value: Int, width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// The decimal text of `value` (with its sign), zero-padded on the left to `width` characters.
+    mutating func appendPadded(_ value: Int, width: Int) {
+        var digits = 1
+        var rest = value.magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        let length = digits + (value < 0 ? 1 : 0)
+        for _ in length..<max(width, length) { append(UInt8(ascii: "0")) }
+        if value < 0 { append(UInt8(ascii: "-")) }
+        rest = value.magnitude
+        count += digits
+        withUnsafeMutableBytes(of: &storage) { bytes in
+            for position in stride(from: count - 1, through: count - digits, by: -1) {
+                bytes[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+        }
+    }
+
+    mutating func appendNaive(_ wall: CivilDateTime) {
+        appendPadded(wall.year, width: 4)
+        append(UInt8(ascii: "-"))
+        appendPadded(wall.month, width: 2)
+        append(UInt8(ascii: "-"))
+        appendPadded(wall.day, width: 2)
+        append(UInt8(ascii: "T"))
+        appendPadded(wall.hour, width: 2)
+        append(UInt8(ascii: ":"))
+        appendPadded(wall.minute, width: 2)
+        append(UInt8(ascii: ":"))
+        appendPadded(wall.second, width: 2)
+        if wall.microsecond != 0 {
+            append(UInt8(ascii: "."))
+            appendPadded(wall.microsecond, width: 6)
+        }
+    }
+
+    func write(to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: storage) { bytes.append(contentsOf: $0[..<count]) }
     }
 }
 

@@ -78,23 +78,42 @@ public struct JSONWriter: Sendable {
 
     /// Writes an object key and the colon; the next call writes its value.
     public mutating func key(_ key: String) {
-        separate()
-        appendQuoted(key)
-        bytes.append(UInt8(ascii: ":"))
-        if style == .python { bytes.append(UInt8(ascii: " ")) }
+        if !appendPlainQuoted(key, colon: true) {
+            separate()
+            appendQuoted(key)
+            bytes.append(UInt8(ascii: ":"))
+            if style == .python { bytes.append(UInt8(ascii: " ")) }
+        }
         needsComma = false
     }
 
     public mutating func string(_ string: String) {
-        separate()
-        appendQuoted(string)
+        if !appendPlainQuoted(string, colon: false) {
+            separate()
+            appendQuoted(string)
+        }
         needsComma = true
     }
 
     public mutating func integer(_ integer: Int64) {
         separate()
-        bytes.append(contentsOf: String(integer).utf8)
+        Self.appendDecimal(integer, to: &bytes)
         needsComma = true
+    }
+
+    /// Decimal digits straight into `bytes`, with no `String` in between (envelopes write several per message).
+    public static func appendDecimal(_ integer: Int64, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            var rest = integer.magnitude
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest != 0
+            if integer < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     public mutating func bool(_ bool: Bool) {
@@ -112,6 +131,22 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Lets `write` append one value's JSON text to the buffer itself, so a value encoded by other
+    /// means (a base64 body, a timestamp) needs no array of its own.
+    public mutating func rawValue(writing write: (inout [UInt8]) -> Void) {
+        separate()
+        write(&bytes)
+        needsComma = true
+    }
+
+    /// Appends `fragment` as it is, with no separator before it: a stretch of keys, separators and
+    /// values the caller wrote out once (the fixed frame of an envelope). `endsWithValue` tells
+    /// whether a value closes it, so the next call knows to write a separator first.
+    public mutating func rawFragment(_ fragment: [UInt8], endsWithValue: Bool) {
+        bytes.append(contentsOf: fragment)
+        needsComma = endsWithValue
+    }
+
     private mutating func separate() {
         guard needsComma else { return }
         bytes.append(UInt8(ascii: ","))
@@ -119,10 +154,46 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// The separator, `string` in quotes and, for a key, the colon, in one append, when `string`
+    /// is short and needs no escape (every key and most values of a message); false otherwise,
+    /// having written nothing. Appending piece by piece cost more than the bytes themselves.
+    private mutating func appendPlainQuoted(_ string: String, colon: Bool) -> Bool {
+        let spaced = style == .python
+        let separator = needsComma
+        let written = string.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard utf8.count <= 256, isPlain(utf8), let source = utf8.baseAddress else { return false }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: utf8.count + 6) { scratch in
+                var count = 0
+                func put(_ byte: UInt8) {
+                    scratch[count] = byte
+                    count += 1
+                }
+                if separator {
+                    put(UInt8(ascii: ","))
+                    if spaced { put(UInt8(ascii: " ")) }
+                }
+                put(UInt8(ascii: "\""))
+                scratch.baseAddress!.advanced(by: count).update(from: source, count: utf8.count)
+                count += utf8.count
+                put(UInt8(ascii: "\""))
+                if colon {
+                    put(UInt8(ascii: ":"))
+                    if spaced { put(UInt8(ascii: " ")) }
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
+            }
+            return true
+        }
+        return written ?? false
+    }
+
     private mutating func appendQuoted(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { utf8 in appendEscaped(utf8) }
+        // Native and small strings lend their UTF-8 without a copy; only bridged ones need `withUTF8`.
+        if string.utf8.withContiguousStorageIfAvailable({ utf8 in appendEscaped(utf8) }) == nil {
+            var string = string
+            string.withUTF8 { utf8 in appendEscaped(utf8) }
+        }
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -130,11 +201,11 @@ public struct JSONWriter: Sendable {
     /// escapes every non-ASCII scalar, decoded here from UTF-8 (a Swift string is valid UTF-8).
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
-        var index = 0
+        var index = plainPrefixLength(utf8)
+        let highestPlain: UInt8 = style == .compact ? 0xFF : 0x7E
         while index < utf8.count {
             let byte = utf8[index]
-            let plain = byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
-                && (style == .compact || byte < 0x7F)
+            let plain = byte >= 0x20 && byte <= highestPlain && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
             if plain {
                 index += 1
                 continue
@@ -151,6 +222,43 @@ public struct JSONWriter: Sendable {
             runStart = index
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+    }
+
+    /// How many leading bytes need no escape, checked eight at a time: most strings in a message
+    /// (keys, ids, task names) need none, and a byte-by-byte test cost more than the copy.
+    private func plainPrefixLength(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = UnsafeRawPointer(utf8.baseAddress) else { return 0 }
+        var index = 0
+        while index + 8 <= utf8.count, isPlain(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+            index += 8
+        }
+        return index
+    }
+
+    /// Whether no byte of `utf8` needs an escape.
+    private func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = utf8.count
+        guard count >= 8, let base = UnsafeRawPointer(utf8.baseAddress) else {
+            // Padding with spaces, which need no escape, makes one word of a short string.
+            var word: UInt64 = 0x2020_2020_2020_2020
+            withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: UnsafeRawBufferPointer(utf8)) }
+            return isPlain(word)
+        }
+        // The last word may overlap the one before it.
+        return plainPrefixLength(utf8) >= count - 8 && isPlain(base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+    }
+
+    /// Whether none of the eight bytes of `word` needs an escape in this style.
+    private func isPlain(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        /// High bit set in each byte of `word` that is zero (exact for the lowest such byte).
+        func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highBits }
+        // Control characters are the bytes whose top three bits are all zero.
+        var special = zeroBytes(word & 0xE0E0_E0E0_E0E0_E0E0)
+        special |= zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+        if style == .python { special |= word & highBits | zeroBytes(word ^ 0x7F7F_7F7F_7F7F_7F7F) }
+        return special == 0
     }
 
     private static func decodeScalar(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {

@@ -26,6 +26,10 @@ public final class RedisConnection {
     /// In RESP2 a subscribed connection takes no ordinary commands and receives unrequested
     /// messages, so request/reply calls are refused and unread input is expected.
     private var isSubscribed = false
+    /// Replies to commands sent with `write(_:)` that `readReplies(_:)` has not read yet.
+    private var unreadReplies = 0
+    /// How many replies have been read on this socket, to check that `readReplies` goes in order.
+    private var repliesRead = 0
 
     /// Connects, authenticates and selects the database, or throws why not.
     public init(configuration: RedisConfiguration) throws(RedisClientError) {
@@ -38,6 +42,15 @@ public final class RedisConnection {
         context = nil
         isClosed = true
         isSubscribed = false
+        unreadReplies = 0
+    }
+
+    /// Drops the socket, with any replies still unread; the next call connects again. For a caller
+    /// that wrote ahead and then cannot use what comes back.
+    public func reset() {
+        context = nil
+        isSubscribed = false
+        unreadReplies = 0
     }
 
     /// Whether the connection holds an open socket (false after a failure or `close()`).
@@ -66,12 +79,65 @@ public final class RedisConnection {
         return try exchange(commands.bytes, replyCount: commands.count, operation: .pipeline(commands.count))
     }
 
+    /// Replies that `write(_:)` left to read: `readReplies(_:)` takes them, in the order written.
+    public struct PendingReplies: Sendable {
+        public let count: Int
+        /// The replies read on the socket before these, and which socket.
+        let position: Int
+        let connection: Int
+    }
+
+    /// Writes commands without waiting for their replies, so the caller can prepare more work
+    /// while redis runs them; `readReplies(_:)` reads them later. Several writes may be
+    /// outstanding; their replies are read in the order they were written. Plain calls
+    /// (`send`, `pipeline`) are refused until every reply has been read.
+    ///
+    /// Redis keeps reading commands while its replies wait in its output buffer, so writing
+    /// ahead cannot deadlock; a caller still keeps the unread part to a batch or two.
+    public func write(_ commands: RedisPipeline) throws(RedisClientError) -> PendingReplies {
+        let operation = Operation.pipeline(commands.count)
+        try checkNotSubscribed(operation)
+        let context = try usableContext()
+        do {
+            try context.write(commands.bytes)
+        } catch {
+            throw dropContext(after: error, during: operation)
+        }
+        defer { unreadReplies += commands.count }
+        return PendingReplies(count: commands.count, position: repliesRead + unreadReplies, connection: connectionCount)
+    }
+
+    /// Reads the replies of an earlier `write(_:)`, blocking until they arrive.
+    public func readReplies(_ pending: PendingReplies) throws(RedisClientError) -> [RedisReply] {
+        let operation = Operation.pipeline(pending.count)
+        guard let context, pending.connection == connectionCount else {
+            throw RedisClientError(
+                .connectionClosed,
+                "the connection to redis \(configuration.endpoint) was lost after \(operation) was written; its replies are gone",
+                commandsMayHaveRun: true)
+        }
+        guard pending.position == repliesRead, pending.count <= unreadReplies else {
+            throw RedisClientError(
+                .misuse, "replies read out of order on the connection to redis \(configuration.endpoint): read them in the order written")
+        }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(pending.count)
+        do {
+            while replies.count < pending.count { replies.append(try context.readReply()) }
+        } catch {
+            throw dropContext(after: error, during: operation, repliesRead: replies.count, of: pending.count)
+        }
+        unreadReplies -= pending.count
+        repliesRead += pending.count
+        return replies
+    }
+
     private func exchange(_ bytes: [UInt8], replyCount: Int, operation: Operation) throws(RedisClientError) -> [RedisReply] {
-        guard !isSubscribed else {
+        try checkNotSubscribed(operation)
+        guard unreadReplies == 0 else {
             throw RedisClientError(
                 .misuse,
-                "cannot send \(operation) on a connection to redis \(configuration.endpoint) that is subscribed; "
-                    + "send commands on a separate connection")
+                "cannot send \(operation) to redis \(configuration.endpoint) before the replies of an earlier write are read")
         }
         let context = try usableContext()
         var replies: [RedisReply] = []
@@ -82,7 +148,17 @@ public final class RedisConnection {
         } catch {
             throw dropContext(after: error, during: operation, repliesRead: replies.count, of: replyCount)
         }
+        repliesRead += replyCount
         return replies
+    }
+
+    private func checkNotSubscribed(_ operation: Operation) throws(RedisClientError) {
+        guard !isSubscribed else {
+            throw RedisClientError(
+                .misuse,
+                "cannot send \(operation) on a connection to redis \(configuration.endpoint) that is subscribed; "
+                    + "send commands on a separate connection")
+        }
     }
 
     /// The open context, or a fresh one when the previous call failed or the server closed
@@ -93,11 +169,13 @@ public final class RedisConnection {
     /// and it is safe: nothing of the coming call has been written yet.
     func usableContext() throws(RedisClientError) -> HiredisContext {
         if isClosed { throw closedError }
-        if let context, isSubscribed || !context.hasInput { return context }
+        // Unread replies are expected input, and reconnecting would lose them.
+        if let context, isSubscribed || unreadReplies > 0 || !context.hasInput { return context }
         context = nil
         isSubscribed = false
         let fresh = try connect()
         context = fresh
+        repliesRead = 0
         return fresh
     }
 
@@ -107,6 +185,7 @@ public final class RedisConnection {
     ) -> RedisClientError {
         context = nil
         isSubscribed = false
+        unreadReplies = 0
         let server = "redis \(configuration.endpoint)"
         let progress = replyCount > 1 ? "; \(repliesRead) of \(replyCount) replies had arrived" : ""
         if failure.isTimeout {

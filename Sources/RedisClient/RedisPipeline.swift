@@ -36,6 +36,22 @@ public struct RedisPipeline: Sendable, Equatable {
         commandCount += 1
     }
 
+    /// Starts a command whose `argumentCount` arguments follow, each added with `appendArgument`:
+    /// for a command of thousands of arguments of several types (EVALSHA of a batch, MGET of a
+    /// page), without boxing each one. Exactly `argumentCount` must follow, or the connection
+    /// would read the next command as arguments.
+    @inlinable
+    public mutating func beginCommand(_ name: String, argumentCount: Int) {
+        RESPEncoding.appendHeader(UInt8(ascii: "*"), 1 + argumentCount, to: &encoded)
+        RESPEncoding.appendBulk(name, to: &encoded)
+        commandCount += 1
+    }
+
+    @inlinable
+    public mutating func appendArgument(_ argument: some RedisArgument) {
+        RESPEncoding.appendBulk(argument, to: &encoded)
+    }
+
     public mutating func append(_ command: RedisCommand) {
         encoded.append(contentsOf: command.bytes)
         commandCount += 1

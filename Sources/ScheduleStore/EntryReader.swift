@@ -82,26 +82,56 @@ public struct EntryReader {
     /// one pipelined round trip of MGETs in chunks.
     public func values(of keys: [String]) throws(ScheduleStoreError) -> [[UInt8]?] {
         guard !keys.isEmpty else { return [] }
-        var pipeline = RedisPipeline()
-        var start = 0
-        while start < keys.count {
-            pipeline.append("MGET", arguments: Array(keys[start..<min(start + Self.chunkSize, keys.count)]) as [any RedisArgument])
-            start += Self.chunkSize
-        }
         let replies: [RedisReply]
         do {
-            replies = try connection.pipeline(pipeline)
+            replies = try connection.pipeline(Self.valuesRequest(of: keys))
         } catch {
             throw .redis(error)
         }
+        return try values(from: replies, count: keys.count)
+    }
+
+    /// `values(of:)` in two steps: this writes the MGETs, `values(answering:count:)` reads their
+    /// replies, so the caller can send something after them before waiting.
+    public func requestValues(of keys: [String]) throws(ScheduleStoreError) -> RedisConnection.PendingReplies {
+        do {
+            return try connection.write(Self.valuesRequest(of: keys))
+        } catch {
+            throw .redis(error)
+        }
+    }
+
+    public func values(answering request: RedisConnection.PendingReplies, count: Int) throws(ScheduleStoreError) -> [[UInt8]?] {
+        let replies: [RedisReply]
+        do {
+            replies = try connection.readReplies(request)
+        } catch {
+            throw .redis(error)
+        }
+        return try values(from: replies, count: count)
+    }
+
+    private static func valuesRequest(of keys: [String]) -> RedisPipeline {
+        var pipeline = RedisPipeline(reservingCapacity: keys.reduce(64) { $0 + $1.utf8.count + 16 })
+        var start = 0
+        while start < keys.count {
+            let chunk = keys[start..<min(start + Self.chunkSize, keys.count)]
+            pipeline.beginCommand("MGET", argumentCount: chunk.count)
+            for key in chunk { pipeline.appendArgument(key) }
+            start += Self.chunkSize
+        }
+        return pipeline
+    }
+
+    private func values(from replies: [RedisReply], count: Int) throws(ScheduleStoreError) -> [[UInt8]?] {
         var values: [[UInt8]?] = []
-        values.reserveCapacity(keys.count)
+        values.reserveCapacity(count)
         for reply in replies {
             guard let elements = reply.array else { throw .unexpected(reply, to: "MGET", on: connection) }
             for element in elements { values.append(element.bytes) }
         }
-        guard values.count == keys.count else {
-            throw ScheduleStoreError(.unavailable, "redis \(connection.configuration.endpoint) answered MGET with \(values.count) values for \(keys.count) keys")
+        guard values.count == count else {
+            throw ScheduleStoreError(.unavailable, "redis \(connection.configuration.endpoint) answered MGET with \(values.count) values for \(count) keys")
         }
         return values
     }

@@ -22,19 +22,45 @@ public struct RedisScript: Sendable {
             case .success(let loaded): sha = loaded
             case .failure(let refusal): return refusal.reply
             }
-            var command: [any RedisArgument] = [sha, keys.count]
-            command.append(contentsOf: keys as [any RedisArgument])
-            command.append(contentsOf: arguments as [any RedisArgument])
-            var pipeline = RedisPipeline()
-            pipeline.append("EVALSHA", arguments: command)
-            let reply = try connection.pipeline(pipeline)[0]
-            if let message = reply.errorMessage, message.hasPrefix("NOSCRIPT") {
-                self.sha = nil
-                continue
-            }
+            let reply = try connection.pipeline(Self.evalSHA(sha, keys, arguments))[0]
+            if forgetIfNotLoaded(reply) { continue }
             return reply
         }
         return .error("NOSCRIPT the script could not be loaded")
+    }
+
+    /// Loads the script unless this process already did, so that `write` can send it at once;
+    /// returns SCRIPT LOAD's refusal, if any.
+    public mutating func load(on connection: RedisConnection) throws(RedisClientError) -> RedisReply? {
+        switch try loadedSHA(on: connection) {
+        case .success: nil
+        case .failure(let refusal): refusal.reply
+        }
+    }
+
+    /// Writes EVALSHA without reading its reply, which `connection.readReplies` returns later.
+    /// Call `load` first; when the reply says Redis forgot the script (`forgetIfNotLoaded`),
+    /// nothing ran and the caller runs it again with `run`.
+    public func write(_ keys: [String], _ arguments: [[UInt8]], on connection: RedisConnection) throws(RedisClientError) -> RedisConnection.PendingReplies {
+        try connection.write(Self.evalSHA(sha ?? "", keys, arguments))
+    }
+
+    /// True, and the SHA forgotten, when `reply` is NOSCRIPT: Redis restarted or flushed its scripts.
+    public mutating func forgetIfNotLoaded(_ reply: RedisReply) -> Bool {
+        guard let message = reply.errorMessage, message.hasPrefix("NOSCRIPT") else { return false }
+        sha = nil
+        return true
+    }
+
+    private static func evalSHA(_ sha: String, _ keys: [String], _ arguments: [[UInt8]]) -> RedisPipeline {
+        let size = keys.reduce(64) { $0 + $1.utf8.count + 16 } + arguments.reduce(0) { $0 + $1.count + 16 }
+        var pipeline = RedisPipeline(reservingCapacity: size)
+        pipeline.beginCommand("EVALSHA", argumentCount: 2 + keys.count + arguments.count)
+        pipeline.appendArgument(sha)
+        pipeline.appendArgument(keys.count)
+        for key in keys { pipeline.appendArgument(key) }
+        for argument in arguments { pipeline.appendArgument(argument) }
+        return pipeline
     }
 
     /// Why SCRIPT LOAD did not give a SHA, as the reply the script's caller receives instead.

@@ -11,37 +11,43 @@ public enum RunStateWriter {
     public static func write(
         totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8]
     ) throws(JSONError) -> [UInt8] {
-        let names = ["total_run_count", "last_run_at"]
         let found = try JSONParser.locateMembers(names, in: original)
-        let count = Array(String(totalRunCount).utf8)
+        var count: [UInt8] = []
+        JSONWriter.appendDecimal(totalRunCount, to: &count)
         let lastRun = PythonDatetime.encodedBytes(lastRunAt)
-        var replacements: [(range: Range<Int>, bytes: [UInt8])] = []
-        var additions: [(key: String, bytes: [UInt8])] = []
-        for (position, bytes) in [count, lastRun].enumerated() {
-            if let range = found.ranges[position] {
-                replacements.append((range, bytes))
-            } else {
-                additions.append((names[position], bytes))
-            }
-        }
         var output: [UInt8] = []
         output.reserveCapacity(original.count + 160)
+        // The members present are replaced in the order they appear; the others go before the brace.
         var cursor = 0
-        for replacement in replacements.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
-            output.append(contentsOf: original[cursor..<replacement.range.lowerBound])
-            output.append(contentsOf: replacement.bytes)
-            cursor = replacement.range.upperBound
+        func replace(_ range: Range<Int>?, with bytes: [UInt8]) {
+            guard let range else { return }
+            output.append(contentsOf: original[cursor..<range.lowerBound])
+            output.append(contentsOf: bytes)
+            cursor = range.upperBound
+        }
+        let (countRange, lastRunRange) = (found.ranges[0], found.ranges[1])
+        if let countRange, let lastRunRange, lastRunRange.lowerBound < countRange.lowerBound {
+            replace(lastRunRange, with: lastRun)
+            replace(countRange, with: count)
+        } else {
+            replace(countRange, with: count)
+            replace(lastRunRange, with: lastRun)
         }
         output.append(contentsOf: original[cursor..<found.closingBrace])
         var needsComma = found.memberCount > 0
-        for addition in additions {
+        func add(_ name: [UInt8], _ bytes: [UInt8]) {
             if needsComma { output.append(contentsOf: ", ".utf8) }
-            output.append(contentsOf: JSONWriter.serialize(.string(addition.key)))
+            output.append(contentsOf: name)
             output.append(contentsOf: ": ".utf8)
-            output.append(contentsOf: addition.bytes)
+            output.append(contentsOf: bytes)
             needsComma = true
         }
+        if countRange == nil { add(quotedNames[0], count) }
+        if lastRunRange == nil { add(quotedNames[1], lastRun) }
         output.append(contentsOf: original[found.closingBrace...])
         return output
     }
+
+    private static let names = ["total_run_count", "last_run_at"]
+    private static let quotedNames = names.map { JSONWriter.serialize(.string($0)) }
 }

@@ -45,71 +45,108 @@ struct CommitScript {
         case results([Result])
     }
 
-    /// Entries are compared and written first; the pushes of the committed ones follow after a
-    /// single SELECT, because switching databases per message cost more than the pushes themselves.
+    /// Entries are compared and written first; then each list gets the messages of the committed
+    /// firings in one LPUSH per thousand, after a single SELECT. Per message, a SELECT cost more
+    /// than the push, and an LPUSH call per message more than the LPUSH itself. The lists are
+    /// sent once per batch as routes (a route: the lists one message goes to), each firing naming
+    /// its route by number, because every argument costs Redis a copy and a hash of its bytes.
     static let source = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then
             return -1
         end
         local push_db = ARGV[2]
         local schedule_db = ARGV[3]
+        local routes = {}
+        local a = 5
+        for r = 1, tonumber(ARGV[4]) do
+            local count = tonumber(ARGV[a])
+            local lists = {}
+            for j = 1, count do lists[j] = ARGV[a + j] end
+            routes[r] = {lists = lists, payloads = {}}
+            a = a + count + 1
+        end
         local results = {}
-        local pushes = {}
-        local a = 4
         for i = 2, #KEYS do
-            local expected = ARGV[a]
-            local list_count = tonumber(ARGV[a + 2])
             local current = redis.pcall('GET', KEYS[i])
             if type(current) == 'table' and current.err then
                 results[i - 1] = 3
             elseif current == false then
                 results[i - 1] = 0
-            elseif current ~= expected then
+            elseif current ~= ARGV[a] then
                 results[i - 1] = 2
             else
                 redis.call('SET', KEYS[i], ARGV[a + 1], 'KEEPTTL')
-                if list_count > 0 then
-                    pushes[#pushes + 1] = a
+                local route = routes[tonumber(ARGV[a + 2])]
+                if route then
+                    route.payloads[#route.payloads + 1] = ARGV[a + 3]
                 end
                 results[i - 1] = 1
             end
-            a = a + 4 + list_count
+            a = a + 4
         end
-        if #pushes > 0 then
-            if push_db ~= schedule_db then redis.call('SELECT', push_db) end
-            for _, p in ipairs(pushes) do
-                local list_count = tonumber(ARGV[p + 2])
-                local payload = ARGV[p + 3 + list_count]
-                for j = 1, list_count do
-                    redis.call('LPUSH', ARGV[p + 2 + j], payload)
+        local selected = false
+        for _, route in ipairs(routes) do
+            local payloads = route.payloads
+            if #payloads > 0 then
+                if not selected and push_db ~= schedule_db then
+                    redis.call('SELECT', push_db)
+                    selected = true
+                end
+                for _, list in ipairs(route.lists) do
+                    for first = 1, #payloads, 1000 do
+                        redis.call('LPUSH', list, unpack(payloads, first, math.min(first + 999, #payloads)))
+                    end
                 end
             end
-            if push_db ~= schedule_db then redis.call('SELECT', schedule_db) end
         end
+        if selected then redis.call('SELECT', schedule_db) end
         return results
         """
 
-    /// KEYS: the lock, then each entry. ARGV: token, push db, schedule db, then for each firing
-    /// expected, updated, list count, the lists, payload.
+    /// KEYS: the lock, then each entry. ARGV: token, push db, schedule db, the number of routes,
+    /// each route as its list count and lists, then for each firing expected, updated, its route
+    /// (0: push nothing) and payload.
     static func call(
         _ firings: [Firing], lockKey: String, token: String, push: Push?
     ) -> (keys: [String], arguments: [[UInt8]]) {
         var keys = [lockKey]
         keys.reserveCapacity(firings.count + 1)
+        var routes: [[String]] = []
+        var routeOfFiring: [Int] = []
+        routeOfFiring.reserveCapacity(firings.count)
+        for firing in firings {
+            guard push != nil, !firing.lists.isEmpty else {
+                routeOfFiring.append(0)
+                continue
+            }
+            // Batches usually go to one list: look at the last route before searching.
+            if let last = routes.last, last == firing.lists {
+                routeOfFiring.append(routes.count)
+            } else if let known = routes.firstIndex(of: firing.lists) {
+                routeOfFiring.append(known + 1)
+            } else {
+                routes.append(firing.lists)
+                routeOfFiring.append(routes.count)
+            }
+        }
         var arguments: [[UInt8]] = [
             Array(token.utf8),
             Array(String(push?.brokerDatabase ?? 0).utf8),
             Array(String(push?.scheduleDatabase ?? 0).utf8),
+            Array(String(routes.count).utf8),
         ]
-        arguments.reserveCapacity(3 + firings.count * 5)
-        for firing in firings {
+        arguments.reserveCapacity(4 + routes.reduce(0) { $0 + $1.count + 1 } + firings.count * 4)
+        for lists in routes {
+            arguments.append(Array(String(lists.count).utf8))
+            for list in lists { arguments.append(Array(list.utf8)) }
+        }
+        let routeNumbers = (0...routes.count).map { Array(String($0).utf8) }
+        for (firing, route) in zip(firings, routeOfFiring) {
             keys.append(firing.key)
             arguments.append(firing.expected)
             arguments.append(firing.updated)
-            let lists = push == nil ? [] : firing.lists
-            arguments.append(Array(String(lists.count).utf8))
-            for list in lists { arguments.append(Array(list.utf8)) }
-            arguments.append(push == nil ? [] : firing.payload)
+            arguments.append(routeNumbers[route])
+            arguments.append(route == 0 ? [] : firing.payload)
         }
         return (keys, arguments)
     }
@@ -119,6 +156,50 @@ struct CommitScript {
 
     init(lockKey: String) {
         self.lockKey = lockKey
+    }
+
+    /// Makes sure Redis has the script, so that `send` can write it without waiting for anything.
+    mutating func load(on connection: RedisConnection) throws(ScheduleStoreError) {
+        let refusal: RedisReply?
+        do {
+            refusal = try script.load(on: connection)
+        } catch {
+            throw ScheduleStoreError(.unavailable, error.description)
+        }
+        if let refusal {
+            throw ScheduleStoreError(
+                .unavailable, "redis \(connection.configuration.endpoint) did not load the commit script: \(refusal.errorMessage ?? "\(refusal)")")
+        }
+    }
+
+    /// Writes the commit of a batch without waiting for it (after `load`), so the caller can build
+    /// the next batch while Redis runs it; `receive` reads the outcome.
+    mutating func send(
+        _ firings: [Firing], token: String, push: Push?, on connection: RedisConnection
+    ) throws(ScheduleStoreError) -> RedisConnection.PendingReplies {
+        let (keys, arguments) = Self.call(firings, lockKey: lockKey, token: token, push: push)
+        do {
+            return try script.write(keys, arguments, on: connection)
+        } catch {
+            throw ScheduleStoreError(.unavailable, error.description)
+        }
+    }
+
+    /// The outcome of a commit `send` wrote. If Redis had forgotten the script, nothing ran, and
+    /// the same firings are committed again the ordinary way.
+    mutating func receive(
+        _ sent: RedisConnection.PendingReplies, of firings: [Firing], token: String, push: Push?, on connection: RedisConnection
+    ) throws(ScheduleStoreError) -> Outcome {
+        let reply: RedisReply
+        do {
+            reply = try connection.readReplies(sent)[0]
+        } catch {
+            throw ScheduleStoreError(.unavailable, error.description)
+        }
+        if script.forgetIfNotLoaded(reply) {
+            return try commit(firings, token: token, push: push, on: connection)
+        }
+        return try outcome(of: reply, count: firings.count, on: connection)
     }
 
     /// Commits a batch of firings atomically with a check that `token` still holds the lock.
@@ -132,7 +213,11 @@ struct CommitScript {
         } catch {
             throw ScheduleStoreError(.unavailable, error.description)
         }
-        guard let outcome = Self.outcome(reply, count: firings.count) else {
+        return try outcome(of: reply, count: firings.count, on: connection)
+    }
+
+    private func outcome(of reply: RedisReply, count: Int, on connection: RedisConnection) throws(ScheduleStoreError) -> Outcome {
+        guard let outcome = Self.outcome(reply, count: count) else {
             throw ScheduleStoreError(
                 .unavailable, "redis \(connection.configuration.endpoint) answered the commit script with \(reply.errorMessage ?? "\(reply)")")
         }
