@@ -62,13 +62,17 @@ public enum JSONParser {
     public static func locateMembers(
         _ names: [String], in bytes: [UInt8]
     ) throws(JSONError) -> (ranges: [Range<Int>?], closingBrace: Int, memberCount: Int) {
-        try read(bytes) { reader throws(JSONError) in try reader.locateMembers(names) }
+        let found = try locateMembers(JSONMemberNames(names), in: bytes)
+        return (found.ranges, found.closingBrace, found.memberCount)
     }
 
-    private static func read<T>(
-        _ bytes: [UInt8], _ body: (inout JSONReader) throws(JSONError) -> T
+    /// Runs `body` over the text in `range` of `bytes` (all of it when nil), which must hold one
+    /// value and nothing else. Offsets the reader reports are relative to `range`, errors' are not.
+    static func read<T>(
+        _ bytes: [UInt8], in range: Range<Int>? = nil, _ body: (inout JSONReader) throws(JSONError) -> T
     ) throws(JSONError) -> T {
-        let result: Result<T, JSONError> = bytes.withUnsafeBufferPointer { buffer in
+        let result: Result<T, JSONError> = bytes.withUnsafeBufferPointer { whole in
+            let buffer = range.map { UnsafeBufferPointer(rebasing: whole[$0]) } ?? whole
             var reader = JSONReader(buffer)
             do throws(JSONError) {
                 reader.skipWhitespace()
@@ -79,7 +83,7 @@ public enum JSONParser {
                 }
                 return .success(value)
             } catch {
-                return .failure(error)
+                return .failure(JSONError(offset: error.offset + (range?.lowerBound ?? 0), reason: error.reason))
             }
         }
         return try result.get()
@@ -125,21 +129,6 @@ struct JSONReader {
         default:
             throw error("unexpected character \(describe(bytes[index])), expected a value")
         }
-    }
-
-    mutating func locateMembers(_ names: [String]) throws(JSONError) -> (ranges: [Range<Int>?], closingBrace: Int, memberCount: Int) {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
-            throw error("expected an object")
-        }
-        var ranges = [Range<Int>?](repeating: nil, count: names.count)
-        var count = 0
-        let closing = try forEachMember(depth: 1) { key, reader throws(JSONError) in
-            let start = reader.index
-            try reader.skipValue(depth: 1)
-            if let position = names.firstIndex(of: key) { ranges[position] = start..<reader.index }
-            count += 1
-        }
-        return (ranges, closing, count)
     }
 
     mutating func readObjectLayout(skipping: Set<String>) throws(JSONError) -> JSONObjectLayout {
@@ -199,6 +188,14 @@ struct JSONReader {
     private mutating func forEachMember(
         depth: Int, _ member: (String, inout JSONReader) throws(JSONError) -> Void
     ) throws(JSONError) -> Int {
+        try forEachMember(depth: depth, key: { reader throws(JSONError) in try reader.readString() }, member)
+    }
+
+    /// The same, with each key read by `key` (to match keys without building strings).
+    mutating func forEachMember<Key>(
+        depth: Int, key readKey: (inout JSONReader) throws(JSONError) -> Key,
+        _ member: (Key, inout JSONReader) throws(JSONError) -> Void
+    ) throws(JSONError) -> Int {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         index += 1
         skipWhitespace()
@@ -211,7 +208,7 @@ struct JSONReader {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw error("expected a string key in an object")
             }
-            let key = try readString()
+            let key = try readKey(&self)
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw error("expected ':' after an object key")
@@ -294,31 +291,14 @@ struct JSONReader {
     }
 
     mutating func readString() throws(JSONError) -> String {
-        index += 1
-        let start = index
-        var sawNonASCII = false
-        // Fast path: no escapes, the bytes are the string. ASCII needs no validation, and skipping
-        // the generic validator matters: it is called for every key and string of every entry.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                let string: String
-                if sawNonASCII {
-                    guard let validated = String(validating: slice, as: UTF8.self) else {
-                        throw JSONError(offset: start, reason: "string is not valid UTF-8")
-                    }
-                    string = validated
-                } else {
-                    string = String(decoding: slice, as: UTF8.self)
-                }
-                index += 1
-                return string
+        let start = index + 1
+        if let content = try readUnescapedString() {
+            let slice = UnsafeBufferPointer(rebasing: bytes[content.range])
+            if content.isASCII { return String(decoding: slice, as: UTF8.self) }
+            guard let validated = String(validating: slice, as: UTF8.self) else {
+                throw JSONError(offset: start, reason: "string is not valid UTF-8")
             }
-            if byte >= 0x80 { sawNonASCII = true }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("unescaped control character in a string") }
-            index += 1
+            return validated
         }
         var decoded = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
@@ -340,6 +320,29 @@ struct JSONReader {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// The fast path of `readString`, from the opening quote: a string without escapes is its
+    /// bytes. Returns the content's range and reads past the closing quote; returns nil at the
+    /// first backslash (or the end of the input), leaving the index there. ASCII needs no
+    /// validation, and skipping the generic validator matters: this runs for every key and string
+    /// of every entry. Non-ASCII content is left for the caller to validate.
+    mutating func readUnescapedString() throws(JSONError) -> (range: Range<Int>, isASCII: Bool)? {
+        index += 1
+        let start = index
+        var sawNonASCII = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return (start..<index - 1, !sawNonASCII)
+            }
+            if byte >= 0x80 { sawNonASCII = true }
+            if byte == UInt8(ascii: "\\") { return nil }
+            if byte < 0x20 { throw error("unescaped control character in a string") }
+            index += 1
+        }
+        return nil
     }
 
     private mutating func readEscape(into decoded: inout [UInt8]) throws(JSONError) {
