@@ -33,11 +33,10 @@ extension Beat {
             let page = try reader.page(from: pass.cursor)
             let now = SystemClock.now()
             for stored in page.entries {
-                timetable.markSeen(key: stored.key)
-                apply(stored, now: now)
+                apply(stored, loadedDigest: timetable.markSeen(key: stored.key), now: now)
                 // After apply: a key found invalid in this very pass must stay known as such,
                 // or it would be forgotten below and logged again at every reload.
-                if invalidEntries[stored.key] != nil { pass.invalidSeen.insert(stored.key) }
+                if !invalidEntries.isEmpty, invalidEntries[stored.key] != nil { pass.invalidSeen.insert(stored.key) }
             }
             pass.cursor = page.next
         } catch {
@@ -106,6 +105,15 @@ extension Beat {
     /// is about to fire.
     @discardableResult
     func apply(_ stored: EntryReader.Stored, now: Instant, detail: EntryDecoder.Detail = .scheduling) -> Entry? {
+        apply(stored, loadedDigest: timetable.digest(of: stored.key), now: now, detail: detail)
+    }
+
+    /// The same, given the fingerprint the timetable holds for the key (nil: it holds none), which
+    /// a reload has just looked up.
+    @discardableResult
+    func apply(
+        _ stored: EntryReader.Stored, loadedDigest: Int?, now: Instant, detail: EntryDecoder.Detail = .scheduling
+    ) -> Entry? {
         let key = stored.key
         let value: [UInt8]
         switch stored.value {
@@ -116,15 +124,14 @@ extension Beat {
             value = bytes
         }
         let digest = Digest.of(value)
-        if timetable.digest(of: key) == digest { return nil }
-        if invalidEntries[key] == digest { return nil }
+        if loadedDigest == digest { return nil }
+        if !invalidEntries.isEmpty, invalidEntries[key] == digest { return nil }
         do {
             let entry = try EntryDecoder.decode(key: key, name: stored.name, json: value, detail: detail, cache: &scheduleCache)
-            if invalidEntries.removeValue(forKey: key) != nil {
+            if !invalidEntries.isEmpty, invalidEntries.removeValue(forKey: key) != nil {
                 logger.info("entry is valid again", metadata: ["entry": "\(entry.name)"])
             }
-            let isNew = timetable[key] == nil
-            timetable.upsert(
+            let isNew = timetable.upsert(
                 key: key, schedule: entry.schedule, enabled: entry.enabled, lastRunAt: entry.lastRunAt,
                 digest: digest, now: now)
             if isNew {

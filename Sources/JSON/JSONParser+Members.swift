@@ -1,18 +1,35 @@
 /// Names of object members to look for, kept as bytes: finding them compares bytes and builds no
 /// key strings. Loading 100,000 entries meets a dozen keys in each, so prepare the names once.
 public struct JSONMemberNames: Sendable {
-    let utf8: [[UInt8]]
+    /// Every name's bytes, one after the other, and where each starts.
+    private let bytes: [UInt8]
+    private let starts: [Int]
+    /// For each key length up to the longest name's, the positions of the names that long: a key
+    /// is compared with a name or two at most.
+    private let positionsByLength: [[Int]]
 
     public init(_ names: [String]) {
-        utf8 = names.map { Array($0.utf8) }
+        bytes = names.flatMap { Array($0.utf8) }
+        var start = 0
+        starts = names.map { name in
+            defer { start += name.utf8.count }
+            return start
+        }
+        var byLength = [[Int]](repeating: [], count: (names.map(\.utf8.count).max() ?? 0) + 1)
+        for (position, name) in names.enumerated() { byLength[name.utf8.count].append(position) }
+        positionsByLength = byLength
     }
 
-    public var count: Int { utf8.count }
+    public var count: Int { starts.count }
 
     /// The position of the name spelt by `key`'s bytes, if it is one of them.
     func position(of key: UnsafeBufferPointer<UInt8>) -> Int? {
-        for (position, name) in utf8.enumerated() where name.count == key.count {
-            if name.withUnsafeBufferPointer({ $0.elementsEqual(key) }) { return position }
+        guard key.count < positionsByLength.count else { return nil }
+        for position in positionsByLength[key.count] {
+            let start = starts[position]
+            var offset = 0
+            while offset < key.count, bytes[start + offset] == key[offset] { offset += 1 }
+            if offset == key.count { return position }
         }
         return nil
     }
@@ -20,14 +37,38 @@ public struct JSONMemberNames: Sendable {
 
 /// Where the named members of one object are.
 public struct JSONMemberLocations: Sendable {
-    /// For each name, the byte range of its value's text, or nil when the object has no such member.
-    /// A name that occurs twice gives its last occurrence, as `json.loads` keeps the last.
-    public var ranges: [Range<Int>?]
+    /// Per name, where its value's text starts and ends; -1 when the object has no such member.
+    /// Plain integers: an array of optional ranges costs a generic allocation per object.
+    private var bounds: [Int]
     /// Offset of the closing `}`: where new members are inserted.
     public var closingBrace: Int
     public var memberCount: Int
 
-    public subscript(position: Int) -> Range<Int>? { ranges[position] }
+    init(count: Int) {
+        bounds = [Int](repeating: -1, count: 2 * count)
+        closingBrace = 0
+        memberCount = 0
+    }
+
+    /// The byte range of the value of the name at `position`, or nil when the object has no such
+    /// member. A name that occurs twice gives its last occurrence, as `json.loads` keeps the last.
+    public subscript(position: Int) -> Range<Int>? {
+        get {
+            let start = bounds[2 * position]
+            return start < 0 ? nil : start..<bounds[2 * position + 1]
+        }
+        set {
+            bounds[2 * position] = newValue?.lowerBound ?? -1
+            bounds[2 * position + 1] = newValue?.upperBound ?? -1
+        }
+    }
+
+    public var ranges: [Range<Int>?] { (0..<bounds.count / 2).map { self[$0] } }
+
+    mutating func offset(by offset: Int) {
+        for index in bounds.indices where bounds[index] >= 0 { bounds[index] += offset }
+        closingBrace += offset
+    }
 }
 
 extension JSONParser {
@@ -38,10 +79,7 @@ extension JSONParser {
         _ names: JSONMemberNames, in bytes: [UInt8], range: Range<Int>? = nil
     ) throws(JSONError) -> JSONMemberLocations {
         var found = try read(bytes, in: range) { reader throws(JSONError) in try reader.locateMembers(names) }
-        if let offset = range?.lowerBound, offset != 0 {
-            found.ranges = found.ranges.map { $0.map { ($0.lowerBound + offset)..<($0.upperBound + offset) } }
-            found.closingBrace += offset
-        }
+        if let offset = range?.lowerBound, offset != 0 { found.offset(by: offset) }
         return found
     }
 
@@ -68,16 +106,17 @@ extension JSONReader {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
             throw error("expected an object")
         }
-        var ranges = [Range<Int>?](repeating: nil, count: names.count)
+        var found = JSONMemberLocations(count: names.count)
         var count = 0
-        let closing = try forEachMember(depth: 1, key: { reader throws(JSONError) in try reader.readKey(among: names) }) {
+        found.closingBrace = try forEachMember(depth: 1, key: { reader throws(JSONError) in try reader.readKey(among: names) }) {
             position, reader throws(JSONError) in
             let start = reader.index
             try reader.skipValue(depth: 1)
-            if let position { ranges[position] = start..<reader.index }
+            if let position { found[position] = start..<reader.index }
             count += 1
         }
-        return JSONMemberLocations(ranges: ranges, closingBrace: closing, memberCount: count)
+        found.memberCount = count
+        return found
     }
 
     /// Reads a key and tells which of `names` it is; only a key with escapes becomes a string.

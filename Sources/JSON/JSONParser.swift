@@ -104,12 +104,16 @@ struct JSONReader {
     }
 
     mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
-            default: return
+        var position = index
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default:
+                index = position
+                return
             }
         }
+        index = position
     }
 
     mutating func readValue(depth: Int) throws(JSONError) -> JSONValue {
@@ -171,10 +175,12 @@ struct JSONReader {
         guard index < bytes.count else { throw error("unexpected end of input, expected a value") }
         switch bytes[index] {
         case UInt8(ascii: "{"):
-            _ = try forEachMember(depth: depth + 1) { _, reader throws(JSONError) in try reader.skipValue(depth: depth + 1) }
+            _ = try forEachMember(depth: depth + 1, key: { reader throws(JSONError) in try reader.skipString() }) {
+                _, reader throws(JSONError) in try reader.skipValue(depth: depth + 1)
+            }
         case UInt8(ascii: "["):
             try forEachElement(depth: depth + 1) { reader throws(JSONError) in try reader.skipValue(depth: depth + 1) }
-        case UInt8(ascii: "\""): _ = try readString()
+        case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try expectWord("true")
         case UInt8(ascii: "f"): try expectWord("false")
         case UInt8(ascii: "n"): try expectWord("null")
@@ -191,7 +197,9 @@ struct JSONReader {
         try forEachMember(depth: depth, key: { reader throws(JSONError) in try reader.readString() }, member)
     }
 
-    /// The same, with each key read by `key` (to match keys without building strings).
+    /// The same, with each key read by `key` (to match or skip keys without building strings).
+    /// Always inlined, so that the closures of the hot paths (skipping, locating) are too.
+    @inline(__always)
     mutating func forEachMember<Key>(
         depth: Int, key readKey: (inout JSONReader) throws(JSONError) -> Key,
         _ member: (Key, inout JSONReader) throws(JSONError) -> Void
@@ -230,6 +238,7 @@ struct JSONReader {
     }
 
     /// Walks `[ value, ... ]` from its opening bracket; `element` reads or skips each value.
+    @inline(__always)
     private mutating func forEachElement(depth: Int, _ element: (inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         index += 1
@@ -287,7 +296,9 @@ struct JSONReader {
     }
 
     private mutating func skipDigits() {
-        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        var position = index
+        while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        index = position
     }
 
     mutating func readString() throws(JSONError) -> String {
@@ -322,27 +333,67 @@ struct JSONReader {
         throw error("unterminated string")
     }
 
+    /// Advances over a string, checking it as `readString` does but building nothing (unless it
+    /// holds escapes, which are rare in keys and entries).
+    mutating func skipString() throws(JSONError) {
+        let start = index
+        guard let content = try readUnescapedString() else {
+            index = start
+            _ = try readString()
+            return
+        }
+        if !content.isASCII, String(validating: UnsafeBufferPointer(rebasing: bytes[content.range]), as: UTF8.self) == nil {
+            throw JSONError(offset: content.range.lowerBound, reason: "string is not valid UTF-8")
+        }
+    }
+
     /// The fast path of `readString`, from the opening quote: a string without escapes is its
     /// bytes. Returns the content's range and reads past the closing quote; returns nil at the
     /// first backslash (or the end of the input), leaving the index there. ASCII needs no
     /// validation, and skipping the generic validator matters: this runs for every key and string
     /// of every entry. Non-ASCII content is left for the caller to validate.
     mutating func readUnescapedString() throws(JSONError) -> (range: Range<Int>, isASCII: Bool)? {
-        index += 1
-        let start = index
-        var sawNonASCII = false
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                index += 1
-                return (start..<index - 1, !sawNonASCII)
+        // Locals, so the loop runs in registers: this loop sees most bytes of every entry.
+        let bytes = self.bytes
+        let start = index + 1
+        var position = start
+        var union: UInt8 = 0
+        // Eight bytes at a time up to the first that needs a look: a quote, a backslash, a control
+        // character or a non-ASCII byte (the lowest flagged byte is always a real one).
+        while position + 8 <= bytes.count {
+            let word = UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self)
+            let special = Self.zeroBytes(word ^ 0x2222_2222_2222_2222) | Self.zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                | ((word &- 0x2020_2020_2020_2020) | word) & 0x8080_8080_8080_8080
+            if special != 0 {
+                position += (special.littleEndian.trailingZeroBitCount) / 8
+                break
             }
-            if byte >= 0x80 { sawNonASCII = true }
-            if byte == UInt8(ascii: "\\") { return nil }
-            if byte < 0x20 { throw error("unescaped control character in a string") }
-            index += 1
+            position += 8
         }
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                index = position + 1
+                return (start..<position, union < 0x80)
+            }
+            if byte == UInt8(ascii: "\\") {
+                index = position
+                return nil
+            }
+            if byte < 0x20 {
+                index = position
+                throw error("unescaped control character in a string")
+            }
+            union |= byte
+            position += 1
+        }
+        index = position
         return nil
+    }
+
+    /// The high bit of each byte of `word` that is zero (and maybe of bytes above it).
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
     private mutating func readEscape(into decoded: inout [UInt8]) throws(JSONError) {

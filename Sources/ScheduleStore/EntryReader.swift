@@ -64,7 +64,7 @@ public struct EntryReader {
         guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
             throw .unexpected(reply, to: "SCAN", on: connection)
         }
-        let keys = page.compactMap(\.string)
+        let keys = page.compactMap(Self.key(from:))
         var stored: [Stored] = []
         stored.reserveCapacity(keys.count)
         for (key, value) in zip(keys, try values(of: keys)) {
@@ -126,7 +126,34 @@ public struct EntryReader {
     }
 
     func name(of key: String) -> String {
-        String(key.dropFirst(keyPrefix.count))
+        Self.name(of: key, prefix: keyPrefix)
+    }
+
+    /// `key` without the first `prefix.count` characters.
+    ///
+    /// Dropping the prefix's bytes is dropping its characters when the key starts with them, they
+    /// are all ASCII without a carriage return (which would pair with a following line feed), and
+    /// an ASCII byte follows (nothing combines with the prefix's last character); counting
+    /// characters costs more than the rest of reading a key.
+    static func name(of key: String, prefix: String) -> String {
+        var key = key
+        var prefix = prefix
+        let name = key.withUTF8 { key in
+            prefix.withUTF8 { prefix -> String? in
+                guard key.count >= prefix.count, key.count == prefix.count || key[prefix.count] < 0x80 else { return nil }
+                for offset in prefix.indices where key[offset] != prefix[offset] || prefix[offset] >= 0x80 || prefix[offset] == 0x0D {
+                    return nil
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: key[prefix.count...]), as: UTF8.self)
+            }
+        }
+        return name ?? String(key.dropFirst(prefix.count))
+    }
+
+    /// A key SCAN returned, as text: what `RedisReply.string` gives, without validating ASCII.
+    static func key(from reply: RedisReply) -> String? {
+        guard case .bulk(let bytes) = reply, !bytes.contains(where: { $0 >= 0x80 }) else { return reply.string }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func send(_ command: RedisCommand, _ what: String) throws(ScheduleStoreError) -> RedisReply {

@@ -124,9 +124,22 @@ public enum EntryDecoder {
                 try options.read(from: entry, names: ["queue", "exchange", "routing_key", "expires"])
             }
             if let range = range(.options), !isNull(range) {
-                let member = value(range)
-                guard let dictionary = member.objectValue else { throw OptionError("\"options\" must be a JSON object, not \(member.typeName)") }
-                try options.read(from: dictionary)
+                func read(into options: inout EntryOptions) throws(OptionError) {
+                    let member = value(range)
+                    guard let dictionary = member.objectValue else { throw OptionError("\"options\" must be a JSON object, not \(member.typeName)") }
+                    try options.read(from: dictionary)
+                }
+                if format == .legacy {
+                    try read(into: &options)
+                } else {
+                    // Options that are the same text everywhere are read once (the legacy format's
+                    // top-level ones come first, so they are not).
+                    options = try cache.options(text: bytes[range]) { () throws(OptionError) in
+                        var fresh = EntryOptions()
+                        try read(into: &fresh)
+                        return fresh
+                    }
+                }
             }
         } catch {
             throw fail(error.reason.hasPrefix("\"options\"") ? error.reason : "option \(error.reason)")

@@ -21,6 +21,9 @@ public enum PythonDatetime {
         case UInt8(ascii: "\"")?:
             return JSONParser.string(bytes, range: range).flatMap { try? ISO8601.parse($0) }?.instantAssumingUTC
         case UInt8(ascii: "{")?:
+            if let written = bytes.withUnsafeBufferPointer({ decodeWritten(UnsafeBufferPointer(rebasing: $0[range])) }) {
+                return written
+            }
             guard let found = try? JSONParser.locateMembers(componentNames, in: bytes, range: range),
                 let type = found[0], JSONParser.string(bytes, range: type) == "datetime"
             else { return nil }
@@ -47,36 +50,6 @@ public enum PythonDatetime {
     /// The members of the object forms, in the order `decode` reads them by position.
     private static let componentNames = JSONMemberNames(
         ["__type__", "__value__", "year", "month", "day", "hour", "minute", "second", "microsecond"])
-
-    /// `encode(instant)` as JSON text, written byte by byte: this runs once per firing.
-    public static func encodedBytes(_ instant: Instant) -> [UInt8] {
-        let wall = CivilDateTime(instant)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(160)
-        func field(_ name: StaticString, _ value: Int) {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            appendDecimal(value, to: &bytes)
-        }
-        field(#"{"__type__": "datetime", "year": "#, wall.year)
-        field(#", "month": "#, wall.month)
-        field(#", "day": "#, wall.day)
-        field(#", "hour": "#, wall.hour)
-        field(#", "minute": "#, wall.minute)
-        field(#", "second": "#, wall.second)
-        field(#", "microsecond": "#, wall.microsecond)
-        bytes.append(UInt8(ascii: "}"))
-        return bytes
-    }
-
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            appendDecimal(-value, to: &bytes)
-            return
-        }
-        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
-        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
-    }
 
     /// The component form in UTC, with the member order Python's `DateTimeEncoder` produced.
     public static func encode(_ instant: Instant) -> JSONValue {

@@ -81,9 +81,11 @@ public struct Timetable: Sendable {
     /// that never ran keeps the moment it was first seen, so an edit does not restart its interval.
     /// A value without `last_run_at` (rewritten from scratch) keeps the last run known here, as
     /// celerybeat-redis's `merge_inplace` does, so the entry does not fire early.
+    /// Returns whether the entry is new.
+    @discardableResult
     public mutating func upsert(
         key: String, schedule: Schedule, enabled: Bool, lastRunAt: Instant?, digest: Int, now: Instant
-    ) {
+    ) -> Bool {
         let scheduleIndex = schedules.retain(schedule)
         if let position = index[key] {
             var record = records[Int(position)]
@@ -94,6 +96,8 @@ public struct Timetable: Sendable {
             record.digest = digest
             record.sweep = currentSweep
             place(&record, at: position, now: now)
+            compactIfMostlyStale()
+            return false
         } else {
             var record = Record(
                 key: key, schedule: scheduleIndex, enabled: enabled, lastRunAt: lastRunAt, firstSeen: now,
@@ -108,8 +112,9 @@ public struct Timetable: Sendable {
             }
             index[key] = position
             place(&record, at: position, now: now)
+            compactIfMostlyStale()
+            return true
         }
-        compactIfMostlyStale()
     }
 
     public mutating func remove(key: String) {
@@ -122,9 +127,13 @@ public struct Timetable: Sendable {
         compactIfMostlyStale()
     }
 
-    /// Marks `key` as present in Redis in the current reload pass.
-    public mutating func markSeen(key: String) {
-        if let position = index[key] { records[Int(position)].sweep = currentSweep }
+    /// Marks `key` as present in Redis in the current reload pass, and returns the fingerprint it
+    /// was loaded with (nil when it is not in the timetable): one lookup for both, per entry of a reload.
+    @discardableResult
+    public mutating func markSeen(key: String) -> Int? {
+        guard let position = index[key] else { return nil }
+        records[Int(position)].sweep = currentSweep
+        return records[Int(position)].digest
     }
 
     /// Starts a reload pass: entries not marked seen (or upserted) before `endSweep` are gone from Redis.

@@ -96,6 +96,42 @@ import TestSupport
         #expect(reasons["accepted", default: 0] >= 800)
         #expect(reasons.count >= 25, "\(reasons)")
     }
+
+    /// `last_run_at` in the form swiftbeat writes is read by comparison with a template; in every
+    /// other form by finding its members. Both against the tree reading, on random components (valid
+    /// and not) and on near misses of the template.
+    @Test func datetimesAgreeWithTheTreeReading() throws {
+        var generator = SeededGenerator(state: 3)
+        for _ in 0..<3000 {
+            let values = [
+                Int.random(in: 0...10_000, using: &generator), Int.random(in: 0...13, using: &generator),
+                Int.random(in: 0...32, using: &generator), Int.random(in: 0...25, using: &generator),
+                Int.random(in: 0...61, using: &generator), Int.random(in: 0...61, using: &generator),
+                Int.random(in: 0...1_000_001, using: &generator),
+            ].map { Bool.random(using: &generator) ? $0 : Int.random(in: 0...9, using: &generator) }
+            let names = ["year", "month", "day", "hour", "minute", "second", "microsecond"]
+            var members = zip(names, values).map { #""\#($0)": \#($1)"# }
+            switch Int.random(in: 0..<8, using: &generator) {
+            case 0: members.swapAt(Int.random(in: 0..<7, using: &generator), Int.random(in: 0..<7, using: &generator))
+            case 1: members[Int.random(in: 0..<7, using: &generator)] += ", \"extra\": 1"
+            case 2: members[Int.random(in: 0..<7, using: &generator)] = #""hour": -1"#
+            case 3: members.remove(at: Int.random(in: 3..<7, using: &generator))
+            case 4: members[0] = #""year": 2014.0"#
+            default: break
+            }
+            let spacing = Int.random(in: 0..<6, using: &generator) == 0 ? "," : ", "
+            let text = #"{"__type__": "datetime", "# + members.joined(separator: spacing) + "}"
+            let bytes = Array(text.utf8)
+            let reference = TreeEntryDecoder.treeDatetime(try JSONParser.parse(bytes))
+            #expect(PythonDatetime.decode(json: bytes, range: 0..<bytes.count) == reference, "\(text)")
+        }
+        // What the encoder writes reads back through the template.
+        for seconds in stride(from: Int64(-2_000_000_000), through: 4_000_000_000, by: 77_777_777) {
+            let instant = Instant(microsecondsSinceEpoch: seconds * 1_000_000 + seconds % 1_000_000)
+            let bytes = PythonDatetime.encodedBytes(instant)
+            #expect(PythonDatetime.decode(json: bytes, range: 0..<bytes.count) == instant)
+        }
+    }
 }
 
 /// Makes entries good and bad from a valid one: members replaced by values of every type and by
