@@ -5,9 +5,10 @@ import RedisClient
 import ScheduleStore
 
 extension Beat {
-    /// A reload in progress: where the SCAN continues, and the invalid keys it has seen so far.
+    /// A reload in progress: the keys the SCAN found that are read next (nil: none yet), and the
+    /// invalid keys it has seen so far.
     struct ReloadPass {
-        var cursor = "0"
+        var pending: EntryReader.ScanPage?
         var invalidSeen = Set<String>()
         var startedAt = SystemClock.monotonicMicroseconds()
         /// The first pass after start-up, whose end is worth an info line.
@@ -26,11 +27,14 @@ extension Beat {
 
     /// Reads the next page of the reload in progress: new keys are added, edited ones replaced
     /// (their run state taken from Redis), and when the scan is complete, keys that are gone are
-    /// dropped. Unchanged values are recognised by fingerprint and not parsed.
+    /// dropped. Unchanged values are recognised by fingerprint and not parsed. A page's values and
+    /// the next page's keys come in one round trip.
     func continueReload() {
         guard let reader, var pass = reloadPass else { return }
         do {
-            let page = try reader.page(from: pass.cursor)
+            let keys: EntryReader.ScanPage
+            if let pending = pass.pending { keys = pending } else { keys = try reader.scan(from: "0") }
+            let page = try reader.read(keys.keys, scanning: keys.next == "0" ? nil : keys.next)
             let now = SystemClock.now()
             for stored in page.entries {
                 apply(stored, loadedDigest: timetable.markSeen(key: stored.key), now: now)
@@ -38,12 +42,12 @@ extension Beat {
                 // or it would be forgotten below and logged again at every reload.
                 if !invalidEntries.isEmpty, invalidEntries[stored.key] != nil { pass.invalidSeen.insert(stored.key) }
             }
-            pass.cursor = page.next
+            pass.pending = page.following
         } catch {
             redisFailed(error.description)
             return
         }
-        guard pass.cursor == "0" else {
+        guard pass.pending == nil else {
             reloadPass = pass
             return
         }

@@ -59,15 +59,31 @@ public struct EntryReader {
     /// from, which is "0" again when the scan is complete. Lets a caller interleave a long scan
     /// with other work.
     public func page(from cursor: String) throws(ScheduleStoreError) -> (next: String, entries: [Stored]) {
-        let pattern = Self.globEscaped(keyPrefix) + "*"
-        let reply = try send(RedisCommand("SCAN", arguments: [cursor, "MATCH", pattern, "COUNT", String(Self.chunkSize)]), "SCAN")
-        guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
-            throw .unexpected(reply, to: "SCAN", on: connection)
-        }
-        let keys = page.compactMap(Self.key(from:))
+        let found = try scan(from: cursor)
+        return (found.next, try read(found.keys, scanning: nil).entries)
+    }
+
+    /// Keys found by one SCAN, not yet read, and the cursor that follows them ("0": they are the last).
+    public struct ScanPage: Sendable {
+        public var keys: [String]
+        public var next: String
+    }
+
+    /// The keys of one SCAN page from `cursor`.
+    public func scan(from cursor: String) throws(ScheduleStoreError) -> ScanPage {
+        let reply = try send(scanCommand(from: cursor), "SCAN")
+        return try scanPage(from: reply)
+    }
+
+    /// The entries of `keys` (a page found by `scan`) and, in the same round trip, the next page's
+    /// keys when `next` is given: a scan then takes one round trip per page instead of two.
+    public func read(
+        _ keys: [String], scanning next: String?
+    ) throws(ScheduleStoreError) -> (entries: [Stored], following: ScanPage?) {
+        let (values, scanReply) = try values(of: keys, then: next.map(scanCommand(from:)))
         var stored: [Stored] = []
         stored.reserveCapacity(keys.count)
-        for (key, value) in zip(keys, try values(of: keys)) {
+        for (key, value) in zip(keys, values) {
             if let value {
                 stored.append(Stored(key: key, name: name(of: key), value: .json(value)))
             } else {
@@ -75,25 +91,45 @@ public struct EntryReader {
                 if type != "none" { stored.append(Stored(key: key, name: name(of: key), value: .notAString(type: type))) }
             }
         }
-        return (next, stored)
+        return (stored, try scanReply.map(scanPage(from:)))
+    }
+
+    private func scanCommand(from cursor: String) -> RedisCommand {
+        RedisCommand("SCAN", arguments: [cursor, "MATCH", Self.globEscaped(keyPrefix) + "*", "COUNT", String(Self.chunkSize)])
+    }
+
+    private func scanPage(from reply: RedisReply) throws(ScheduleStoreError) -> ScanPage {
+        guard !reply.isError, let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
+            throw .unexpected(reply, to: "SCAN", on: connection)
+        }
+        return ScanPage(keys: page.compactMap(Self.key(from:)), next: next)
     }
 
     /// The stored value of each key, nil where the key is gone or is not a string (MGET's nil):
     /// one pipelined round trip of MGETs in chunks.
     public func values(of keys: [String]) throws(ScheduleStoreError) -> [[UInt8]?] {
-        guard !keys.isEmpty else { return [] }
+        try values(of: keys, then: nil).values
+    }
+
+    /// The same, with `command` sent in the same round trip, after the MGETs; its reply is returned.
+    private func values(
+        of keys: [String], then command: RedisCommand?
+    ) throws(ScheduleStoreError) -> (values: [[UInt8]?], reply: RedisReply?) {
         var pipeline = RedisPipeline()
         var start = 0
         while start < keys.count {
             pipeline.append("MGET", arguments: Array(keys[start..<min(start + Self.chunkSize, keys.count)]) as [any RedisArgument])
             start += Self.chunkSize
         }
-        let replies: [RedisReply]
+        if let command { pipeline.append(command) }
+        guard !pipeline.isEmpty else { return ([], nil) }
+        var replies: [RedisReply]
         do {
             replies = try connection.pipeline(pipeline)
         } catch {
             throw .redis(error)
         }
+        let last = command == nil ? nil : replies.removeLast()
         var values: [[UInt8]?] = []
         values.reserveCapacity(keys.count)
         for reply in replies {
@@ -103,7 +139,7 @@ public struct EntryReader {
         guard values.count == keys.count else {
             throw ScheduleStoreError(.unavailable, "redis \(connection.configuration.endpoint) answered MGET with \(values.count) values for \(keys.count) keys")
         }
-        return values
+        return (values, last)
     }
 
     /// The entry `name`, or nil when its key does not exist.
