@@ -111,7 +111,7 @@ extension JSONReader {
         found.closingBrace = try forEachMember(depth: 1, key: { reader throws(JSONError) in try reader.readKey(among: names) }) {
             position, reader throws(JSONError) in
             let start = reader.index
-            try reader.skipValue(depth: 1)
+            try reader.skipValueInline(depth: 1)
             if let position { found[position] = start..<reader.index }
             count += 1
         }

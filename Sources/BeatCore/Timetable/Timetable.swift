@@ -87,7 +87,10 @@ public struct Timetable: Sendable {
         key: String, schedule: Schedule, enabled: Bool, lastRunAt: Instant?, digest: Int, now: Instant
     ) -> Bool {
         let scheduleIndex = schedules.retain(schedule)
-        if let position = index[key] {
+        // One hash of the key, whether it is found or inserted: the slot a new key takes is decided
+        // first, and claimed only if the key was not there.
+        let (position, isNew) = Self.claim(&index[key, default: -1], with: freeRecords.last ?? Int32(records.count))
+        guard isNew else {
             var record = records[Int(position)]
             schedules.release(record.schedule)
             record.schedule = scheduleIndex
@@ -98,23 +101,26 @@ public struct Timetable: Sendable {
             place(&record, at: position, now: now)
             compactIfMostlyStale()
             return false
-        } else {
-            var record = Record(
-                key: key, schedule: scheduleIndex, enabled: enabled, lastRunAt: lastRunAt, firstSeen: now,
-                digest: digest, nextDue: nil, generation: 0, sweep: currentSweep)
-            let position: Int32
-            if let reused = freeRecords.popLast() {
-                position = reused
-                records[Int(position)] = record
-            } else {
-                position = Int32(records.count)
-                records.append(record)
-            }
-            index[key] = position
-            place(&record, at: position, now: now)
-            compactIfMostlyStale()
-            return true
         }
+        var record = Record(
+            key: key, schedule: scheduleIndex, enabled: enabled, lastRunAt: lastRunAt, firstSeen: now,
+            digest: digest, nextDue: nil, generation: 0, sweep: currentSweep)
+        if freeRecords.isEmpty {
+            records.append(record)
+        } else {
+            freeRecords.removeLast()
+            records[Int(position)] = record
+        }
+        place(&record, at: position, now: now)
+        compactIfMostlyStale()
+        return true
+    }
+
+    /// The position `slot` holds, or `free` stored in it when it holds none (-1).
+    private static func claim(_ slot: inout Int32, with free: Int32) -> (position: Int32, isNew: Bool) {
+        if slot >= 0 { return (slot, false) }
+        slot = free
+        return (free, true)
     }
 
     public mutating func remove(key: String) {
