@@ -5,9 +5,10 @@ import RedisClient
 import ScheduleStore
 
 extension Beat {
-    /// A reload in progress: where the SCAN continues, and the invalid keys it has seen so far.
+    /// A reload in progress: the keys the SCAN found that are read next (nil: none yet), and the
+    /// invalid keys it has seen so far.
     struct ReloadPass {
-        var cursor = "0"
+        var pending: EntryReader.ScanPage?
         var invalidSeen = Set<String>()
         var startedAt = SystemClock.monotonicMicroseconds()
         /// The first pass after start-up, whose end is worth an info line.
@@ -26,25 +27,27 @@ extension Beat {
 
     /// Reads the next page of the reload in progress: new keys are added, edited ones replaced
     /// (their run state taken from Redis), and when the scan is complete, keys that are gone are
-    /// dropped. Unchanged values are recognised by fingerprint and not parsed.
+    /// dropped. Unchanged values are recognised by fingerprint and not parsed. A page's values and
+    /// the next page's keys come in one round trip.
     func continueReload() {
         guard let reader, var pass = reloadPass else { return }
         do {
-            let page = try reader.page(from: pass.cursor)
+            let keys: EntryReader.ScanPage
+            if let pending = pass.pending { keys = pending } else { keys = try reader.scan(from: "0") }
+            let page = try reader.read(keys.keys, scanning: keys.next == "0" ? nil : keys.next)
             let now = SystemClock.now()
             for stored in page.entries {
-                timetable.markSeen(key: stored.key)
-                apply(stored, now: now)
+                apply(stored, loadedDigest: timetable.markSeen(key: stored.key), now: now)
                 // After apply: a key found invalid in this very pass must stay known as such,
                 // or it would be forgotten below and logged again at every reload.
-                if invalidEntries[stored.key] != nil { pass.invalidSeen.insert(stored.key) }
+                if !invalidEntries.isEmpty, invalidEntries[stored.key] != nil { pass.invalidSeen.insert(stored.key) }
             }
-            pass.cursor = page.next
+            pass.pending = page.following
         } catch {
             redisFailed(error.description)
             return
         }
-        guard pass.cursor == "0" else {
+        guard pass.pending == nil else {
             reloadPass = pass
             return
         }
@@ -106,6 +109,15 @@ extension Beat {
     /// is about to fire.
     @discardableResult
     func apply(_ stored: EntryReader.Stored, now: Instant, detail: EntryDecoder.Detail = .scheduling) -> Entry? {
+        apply(stored, loadedDigest: timetable.digest(of: stored.key), now: now, detail: detail)
+    }
+
+    /// The same, given the fingerprint the timetable holds for the key (nil: it holds none), which
+    /// a reload has just looked up.
+    @discardableResult
+    func apply(
+        _ stored: EntryReader.Stored, loadedDigest: Int?, now: Instant, detail: EntryDecoder.Detail = .scheduling
+    ) -> Entry? {
         let key = stored.key
         let value: [UInt8]
         switch stored.value {
@@ -116,15 +128,14 @@ extension Beat {
             value = bytes
         }
         let digest = Digest.of(value)
-        if timetable.digest(of: key) == digest { return nil }
-        if invalidEntries[key] == digest { return nil }
+        if loadedDigest == digest { return nil }
+        if !invalidEntries.isEmpty, invalidEntries[key] == digest { return nil }
         do {
             let entry = try EntryDecoder.decode(key: key, name: stored.name, json: value, detail: detail, cache: &scheduleCache)
-            if invalidEntries.removeValue(forKey: key) != nil {
+            if !invalidEntries.isEmpty, invalidEntries.removeValue(forKey: key) != nil {
                 logger.info("entry is valid again", metadata: ["entry": "\(entry.name)"])
             }
-            let isNew = timetable[key] == nil
-            timetable.upsert(
+            let isNew = timetable.upsert(
                 key: key, schedule: entry.schedule, enabled: entry.enabled, lastRunAt: entry.lastRunAt,
                 digest: digest, now: now)
             if isNew {

@@ -62,13 +62,17 @@ public enum JSONParser {
     public static func locateMembers(
         _ names: [String], in bytes: [UInt8]
     ) throws(JSONError) -> (ranges: [Range<Int>?], closingBrace: Int, memberCount: Int) {
-        try read(bytes) { reader throws(JSONError) in try reader.locateMembers(names) }
+        let found = try locateMembers(JSONMemberNames(names), in: bytes)
+        return (found.ranges, found.closingBrace, found.memberCount)
     }
 
-    private static func read<T>(
-        _ bytes: [UInt8], _ body: (inout JSONReader) throws(JSONError) -> T
+    /// Runs `body` over the text in `range` of `bytes` (all of it when nil), which must hold one
+    /// value and nothing else. Offsets the reader reports are relative to `range`, errors' are not.
+    static func read<T>(
+        _ bytes: [UInt8], in range: Range<Int>? = nil, _ body: (inout JSONReader) throws(JSONError) -> T
     ) throws(JSONError) -> T {
-        let result: Result<T, JSONError> = bytes.withUnsafeBufferPointer { buffer in
+        let result: Result<T, JSONError> = bytes.withUnsafeBufferPointer { whole in
+            let buffer = range.map { UnsafeBufferPointer(rebasing: whole[$0]) } ?? whole
             var reader = JSONReader(buffer)
             do throws(JSONError) {
                 reader.skipWhitespace()
@@ -79,7 +83,7 @@ public enum JSONParser {
                 }
                 return .success(value)
             } catch {
-                return .failure(error)
+                return .failure(JSONError(offset: error.offset + (range?.lowerBound ?? 0), reason: error.reason))
             }
         }
         return try result.get()
@@ -100,12 +104,16 @@ struct JSONReader {
     }
 
     mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
-            default: return
+        var position = index
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default:
+                index = position
+                return
             }
         }
+        index = position
     }
 
     mutating func readValue(depth: Int) throws(JSONError) -> JSONValue {
@@ -125,21 +133,6 @@ struct JSONReader {
         default:
             throw error("unexpected character \(describe(bytes[index])), expected a value")
         }
-    }
-
-    mutating func locateMembers(_ names: [String]) throws(JSONError) -> (ranges: [Range<Int>?], closingBrace: Int, memberCount: Int) {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
-            throw error("expected an object")
-        }
-        var ranges = [Range<Int>?](repeating: nil, count: names.count)
-        var count = 0
-        let closing = try forEachMember(depth: 1) { key, reader throws(JSONError) in
-            let start = reader.index
-            try reader.skipValue(depth: 1)
-            if let position = names.firstIndex(of: key) { ranges[position] = start..<reader.index }
-            count += 1
-        }
-        return (ranges, closing, count)
     }
 
     mutating func readObjectLayout(skipping: Set<String>) throws(JSONError) -> JSONObjectLayout {
@@ -177,15 +170,29 @@ struct JSONReader {
         return elements
     }
 
+    /// `skipValue`, with strings and numbers (most values) skipped without a call: the call costs
+    /// more than skipping a short value.
+    @inline(__always)
+    mutating func skipValueInline(depth: Int) throws(JSONError) {
+        guard index < bytes.count else { throw error("unexpected end of input, expected a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()
+        default: try skipValue(depth: depth)
+        }
+    }
+
     /// Advances over one value, checking its structure but building nothing.
     mutating func skipValue(depth: Int) throws(JSONError) {
         guard index < bytes.count else { throw error("unexpected end of input, expected a value") }
         switch bytes[index] {
         case UInt8(ascii: "{"):
-            _ = try forEachMember(depth: depth + 1) { _, reader throws(JSONError) in try reader.skipValue(depth: depth + 1) }
+            _ = try forEachMember(depth: depth + 1, key: { reader throws(JSONError) in try reader.skipString() }) {
+                _, reader throws(JSONError) in try reader.skipValueInline(depth: depth + 1)
+            }
         case UInt8(ascii: "["):
-            try forEachElement(depth: depth + 1) { reader throws(JSONError) in try reader.skipValue(depth: depth + 1) }
-        case UInt8(ascii: "\""): _ = try readString()
+            try forEachElement(depth: depth + 1) { reader throws(JSONError) in try reader.skipValueInline(depth: depth + 1) }
+        case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try expectWord("true")
         case UInt8(ascii: "f"): try expectWord("false")
         case UInt8(ascii: "n"): try expectWord("null")
@@ -199,6 +206,16 @@ struct JSONReader {
     private mutating func forEachMember(
         depth: Int, _ member: (String, inout JSONReader) throws(JSONError) -> Void
     ) throws(JSONError) -> Int {
+        try forEachMember(depth: depth, key: { reader throws(JSONError) in try reader.readString() }, member)
+    }
+
+    /// The same, with each key read by `key` (to match or skip keys without building strings).
+    /// Always inlined, so that the closures of the hot paths (skipping, locating) are too.
+    @inline(__always)
+    mutating func forEachMember<Key>(
+        depth: Int, key readKey: (inout JSONReader) throws(JSONError) -> Key,
+        _ member: (Key, inout JSONReader) throws(JSONError) -> Void
+    ) throws(JSONError) -> Int {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         index += 1
         skipWhitespace()
@@ -211,7 +228,7 @@ struct JSONReader {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw error("expected a string key in an object")
             }
-            let key = try readString()
+            let key = try readKey(&self)
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw error("expected ':' after an object key")
@@ -233,6 +250,7 @@ struct JSONReader {
     }
 
     /// Walks `[ value, ... ]` from its opening bracket; `element` reads or skips each value.
+    @inline(__always)
     private mutating func forEachElement(depth: Int, _ element: (inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         index += 1
@@ -290,35 +308,20 @@ struct JSONReader {
     }
 
     private mutating func skipDigits() {
-        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        var position = index
+        while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        index = position
     }
 
     mutating func readString() throws(JSONError) -> String {
-        index += 1
-        let start = index
-        var sawNonASCII = false
-        // Fast path: no escapes, the bytes are the string. ASCII needs no validation, and skipping
-        // the generic validator matters: it is called for every key and string of every entry.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                let string: String
-                if sawNonASCII {
-                    guard let validated = String(validating: slice, as: UTF8.self) else {
-                        throw JSONError(offset: start, reason: "string is not valid UTF-8")
-                    }
-                    string = validated
-                } else {
-                    string = String(decoding: slice, as: UTF8.self)
-                }
-                index += 1
-                return string
+        let start = index + 1
+        if let content = try readUnescapedString() {
+            let slice = UnsafeBufferPointer(rebasing: bytes[content.range])
+            if content.isASCII { return String(decoding: slice, as: UTF8.self) }
+            guard let validated = String(validating: slice, as: UTF8.self) else {
+                throw JSONError(offset: start, reason: "string is not valid UTF-8")
             }
-            if byte >= 0x80 { sawNonASCII = true }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("unescaped control character in a string") }
-            index += 1
+            return validated
         }
         var decoded = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
@@ -340,6 +343,69 @@ struct JSONReader {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// Advances over a string, checking it as `readString` does but building nothing (unless it
+    /// holds escapes, which are rare in keys and entries).
+    mutating func skipString() throws(JSONError) {
+        let start = index
+        guard let content = try readUnescapedString() else {
+            index = start
+            _ = try readString()
+            return
+        }
+        if !content.isASCII, String(validating: UnsafeBufferPointer(rebasing: bytes[content.range]), as: UTF8.self) == nil {
+            throw JSONError(offset: content.range.lowerBound, reason: "string is not valid UTF-8")
+        }
+    }
+
+    /// The fast path of `readString`, from the opening quote: a string without escapes is its
+    /// bytes. Returns the content's range and reads past the closing quote; returns nil at the
+    /// first backslash (or the end of the input), leaving the index there. ASCII needs no
+    /// validation, and skipping the generic validator matters: this runs for every key and string
+    /// of every entry. Non-ASCII content is left for the caller to validate.
+    mutating func readUnescapedString() throws(JSONError) -> (range: Range<Int>, isASCII: Bool)? {
+        // Locals, so the loop runs in registers: this loop sees most bytes of every entry.
+        let bytes = self.bytes
+        let start = index + 1
+        var position = start
+        var union: UInt8 = 0
+        // Eight bytes at a time up to the first that needs a look: a quote, a backslash, a control
+        // character or a non-ASCII byte (the lowest flagged byte is always a real one).
+        while position + 8 <= bytes.count {
+            let word = UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self)
+            let special = Self.zeroBytes(word ^ 0x2222_2222_2222_2222) | Self.zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                | ((word &- 0x2020_2020_2020_2020) | word) & 0x8080_8080_8080_8080
+            if special != 0 {
+                position += (special.littleEndian.trailingZeroBitCount) / 8
+                break
+            }
+            position += 8
+        }
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                index = position + 1
+                return (start..<position, union < 0x80)
+            }
+            if byte == UInt8(ascii: "\\") {
+                index = position
+                return nil
+            }
+            if byte < 0x20 {
+                index = position
+                throw error("unescaped control character in a string")
+            }
+            union |= byte
+            position += 1
+        }
+        index = position
+        return nil
+    }
+
+    /// The high bit of each byte of `word` that is zero (and maybe of bytes above it).
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
     private mutating func readEscape(into decoded: inout [UInt8]) throws(JSONError) {

@@ -119,7 +119,28 @@ public struct JSONNumber: Equatable, Sendable, CustomStringConvertible {
 
     /// The value as an `Int64`, when it is an integer literal that fits.
     public var int64Value: Int64? {
-        isInteger ? Int64(literal) : nil
+        var literal = literal
+        return literal.withUTF8 { Self.int64(literal: $0) }
+    }
+
+    /// What `Int64(text)` gives for an integer literal (no fraction, no exponent), read from its
+    /// bytes: the decoder reads counts and date components this way without building strings.
+    static func int64(literal: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var digits = literal[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        // Accumulated negatively, so that Int64.min fits.
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (next, underflow) = shifted.subtractingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            guard !overflow, !underflow else { return nil }
+            value = next
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
     }
 
     /// The value as a `Double` (approximate for integers beyond 2^53).

@@ -59,15 +59,31 @@ public struct EntryReader {
     /// from, which is "0" again when the scan is complete. Lets a caller interleave a long scan
     /// with other work.
     public func page(from cursor: String) throws(ScheduleStoreError) -> (next: String, entries: [Stored]) {
-        let pattern = Self.globEscaped(keyPrefix) + "*"
-        let reply = try send(RedisCommand("SCAN", arguments: [cursor, "MATCH", pattern, "COUNT", String(Self.chunkSize)]), "SCAN")
-        guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
-            throw .unexpected(reply, to: "SCAN", on: connection)
-        }
-        let keys = page.compactMap(\.string)
+        let found = try scan(from: cursor)
+        return (found.next, try read(found.keys, scanning: nil).entries)
+    }
+
+    /// Keys found by one SCAN, not yet read, and the cursor that follows them ("0": they are the last).
+    public struct ScanPage: Sendable {
+        public var keys: [String]
+        public var next: String
+    }
+
+    /// The keys of one SCAN page from `cursor`.
+    public func scan(from cursor: String) throws(ScheduleStoreError) -> ScanPage {
+        let reply = try send(scanCommand(from: cursor), "SCAN")
+        return try scanPage(from: reply)
+    }
+
+    /// The entries of `keys` (a page found by `scan`) and, in the same round trip, the next page's
+    /// keys when `next` is given: a scan then takes one round trip per page instead of two.
+    public func read(
+        _ keys: [String], scanning next: String?
+    ) throws(ScheduleStoreError) -> (entries: [Stored], following: ScanPage?) {
+        let (values, scanReply) = try values(of: keys, then: next.map(scanCommand(from:)))
         var stored: [Stored] = []
         stored.reserveCapacity(keys.count)
-        for (key, value) in zip(keys, try values(of: keys)) {
+        for (key, value) in zip(keys, values) {
             if let value {
                 stored.append(Stored(key: key, name: name(of: key), value: .json(value)))
             } else {
@@ -75,20 +91,41 @@ public struct EntryReader {
                 if type != "none" { stored.append(Stored(key: key, name: name(of: key), value: .notAString(type: type))) }
             }
         }
-        return (next, stored)
+        return (stored, try scanReply.map(scanPage(from:)))
+    }
+
+    private func scanCommand(from cursor: String) -> RedisCommand {
+        RedisCommand("SCAN", arguments: [cursor, "MATCH", Self.globEscaped(keyPrefix) + "*", "COUNT", String(Self.chunkSize)])
+    }
+
+    private func scanPage(from reply: RedisReply) throws(ScheduleStoreError) -> ScanPage {
+        guard !reply.isError, let parts = reply.array, parts.count == 2, let next = parts[0].string, let page = parts[1].array else {
+            throw .unexpected(reply, to: "SCAN", on: connection)
+        }
+        return ScanPage(keys: page.compactMap(Self.key(from:)), next: next)
     }
 
     /// The stored value of each key, nil where the key is gone or is not a string (MGET's nil):
     /// one pipelined round trip of MGETs in chunks.
     public func values(of keys: [String]) throws(ScheduleStoreError) -> [[UInt8]?] {
-        guard !keys.isEmpty else { return [] }
-        let replies: [RedisReply]
+        try values(of: keys, then: nil).values
+    }
+
+    /// The same, with `command` sent in the same round trip, after the MGETs; its reply is returned.
+    private func values(
+        of keys: [String], then command: RedisCommand?
+    ) throws(ScheduleStoreError) -> (values: [[UInt8]?], reply: RedisReply?) {
+        var pipeline = Self.valuesRequest(of: keys)
+        if let command { pipeline.append(command) }
+        guard !pipeline.isEmpty else { return ([], nil) }
+        var replies: [RedisReply]
         do {
-            replies = try connection.pipeline(Self.valuesRequest(of: keys))
+            replies = try connection.pipeline(pipeline)
         } catch {
             throw .redis(error)
         }
-        return try values(from: replies, count: keys.count)
+        let last = command == nil ? nil : replies.removeLast()
+        return (try values(from: replies, count: keys.count), last)
     }
 
     /// `values(of:)` in two steps: this writes the MGETs, `values(answering:count:)` reads their
@@ -156,7 +193,34 @@ public struct EntryReader {
     }
 
     func name(of key: String) -> String {
-        String(key.dropFirst(keyPrefix.count))
+        Self.name(of: key, prefix: keyPrefix)
+    }
+
+    /// `key` without the first `prefix.count` characters.
+    ///
+    /// Dropping the prefix's bytes is dropping its characters when the key starts with them, they
+    /// are all ASCII without a carriage return (which would pair with a following line feed), and
+    /// an ASCII byte follows (nothing combines with the prefix's last character); counting
+    /// characters costs more than the rest of reading a key.
+    static func name(of key: String, prefix: String) -> String {
+        var key = key
+        var prefix = prefix
+        let name = key.withUTF8 { key in
+            prefix.withUTF8 { prefix -> String? in
+                guard key.count >= prefix.count, key.count == prefix.count || key[prefix.count] < 0x80 else { return nil }
+                for offset in prefix.indices where key[offset] != prefix[offset] || prefix[offset] >= 0x80 || prefix[offset] == 0x0D {
+                    return nil
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: key[prefix.count...]), as: UTF8.self)
+            }
+        }
+        return name ?? String(key.dropFirst(prefix.count))
+    }
+
+    /// A key SCAN returned, as text: what `RedisReply.string` gives, without validating ASCII.
+    static func key(from reply: RedisReply) -> String? {
+        guard case .bulk(let bytes) = reply, !bytes.contains(where: { $0 >= 0x80 }) else { return reply.string }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func send(_ command: RedisCommand, _ what: String) throws(ScheduleStoreError) -> RedisReply {

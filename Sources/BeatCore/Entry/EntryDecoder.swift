@@ -27,37 +27,46 @@ public enum EntryDecoder {
     }
 
     /// The same, sharing parsed schedules through `cache`: most entries repeat a few schedules.
+    ///
+    /// No JSON tree is built for the entry itself: one pass finds the members it needs and checks
+    /// the syntax of the rest, and each member is then read from its text. Loading 100,000
+    /// entries and decoding every firing spend most of their time here.
     public static func decode(
         key: String, name: String, json bytes: [UInt8], knownSchedule: Schedule? = nil, detail: Detail = .full,
         cache: inout ScheduleCache
     ) throws(EntryError) -> Entry {
         func fail(_ reason: String) -> EntryError { EntryError(key: key, reason: reason) }
-        let layout: JSONObjectLayout
+        let found: JSONMemberLocations
         do {
-            layout = try JSONParser.parseObjectLayout(bytes, skipping: detail == .scheduling ? ["args", "kwargs"] : [])
+            found = try JSONParser.locateMembers(Member.names, in: bytes)
         } catch {
             // Say whether it is JSON of another type, or not JSON at all.
             if let value = try? JSONParser.parse(bytes) { throw fail("the value must be a JSON object, not \(value.typeName)") }
             throw fail("\(error)")
         }
-        let object = layout.object
+        func range(_ member: Member) -> Range<Int>? { found[member.rawValue] }
+        func isNull(_ range: Range<Int>) -> Bool { bytes[range.lowerBound] == UInt8(ascii: "n") }
+        /// A member's value as a tree (its syntax is already checked, so nothing is lost to `try?`).
+        func value(_ range: Range<Int>) -> JSONValue { (try? JSONParser.parse(bytes, range: range)) ?? .null }
+        /// A member's value as JSON text, for error messages.
+        func written(_ range: Range<Int>) -> String { JSONWriter.string(value(range)) }
 
-        guard let taskValue = object["task"] else { throw fail("missing \"task\"") }
-        guard let task = taskValue.stringValue, !task.isEmpty else {
-            throw fail("\"task\" must be a non-empty string, not \(JSONWriter.string(taskValue))")
+        guard let taskRange = range(.task) else { throw fail("missing \"task\"") }
+        guard let task = JSONParser.string(bytes, range: taskRange), !task.isEmpty else {
+            throw fail("\"task\" must be a non-empty string, not \(written(taskRange))")
         }
 
         let format: Entry.Format
-        let scheduleMember: JSONObjectLayout.Member
-        if let current = layout.member("schedule") {
+        let scheduleRange: Range<Int>
+        if let current = range(.schedule) {
             format = .current
-            scheduleMember = current
-        } else if let crontab = layout.member("crontab"), !crontab.value.isNull {
+            scheduleRange = current
+        } else if let crontab = range(.crontab), !isNull(crontab) {
             format = .legacy
-            scheduleMember = crontab
-        } else if let interval = layout.member("interval"), !interval.value.isNull {
+            scheduleRange = crontab
+        } else if let interval = range(.interval), !isNull(interval) {
             format = .legacy
-            scheduleMember = interval
+            scheduleRange = interval
         } else {
             throw fail("missing \"schedule\" (or the legacy \"interval\" or \"crontab\")")
         }
@@ -66,8 +75,8 @@ public enum EntryDecoder {
             if let knownSchedule {
                 schedule = knownSchedule
             } else {
-                schedule = try cache.schedule(text: bytes[scheduleMember.valueRange]) { () throws(ScheduleError) in
-                    try Schedule(json: scheduleMember.value)
+                schedule = try cache.schedule(text: bytes[scheduleRange]) { () throws(ScheduleError) in
+                    try Schedule(json: value(scheduleRange))
                 }
             }
         } catch {
@@ -77,61 +86,76 @@ public enum EntryDecoder {
         }
 
         var enabled = true
-        if let value = object["enabled"], !value.isNull {
+        if let value = range(.enabled), !isNull(value) {
             // Python code that wrote entries by hand sometimes stored 1 and 0; celerybeat-redis read
             // any truthy value, so those two are accepted too.
-            switch value {
-            case .bool(let bool): enabled = bool
-            case .number(let number) where number.int64Value == 0 || number.int64Value == 1: enabled = number.int64Value == 1
-            default: throw fail("\"enabled\" must be true or false, not \(JSONWriter.string(value))")
+            switch bytes[value.lowerBound] {
+            case UInt8(ascii: "t"): enabled = true
+            case UInt8(ascii: "f"): enabled = false
+            default:
+                guard let number = JSONParser.int64(bytes, range: value), number == 0 || number == 1 else {
+                    throw fail("\"enabled\" must be true or false, not \(written(value))")
+                }
+                enabled = number == 1
             }
         }
 
+        // Their type is checked from the first byte; `.scheduling` leaves them empty.
+        let argsRange = range(.args).flatMap { isNull($0) ? nil : $0 }
+        let kwargsRange = range(.kwargs).flatMap { isNull($0) ? nil : $0 }
+        if let value = argsRange, bytes[value.lowerBound] != UInt8(ascii: "[") {
+            throw fail("\"args\" must be a JSON array, not \(JSONValue.typeName(ofText: bytes[value]))")
+        }
+        if let value = kwargsRange, bytes[value.lowerBound] != UInt8(ascii: "{") {
+            throw fail("\"kwargs\" must be a JSON object, not \(JSONValue.typeName(ofText: bytes[value]))")
+        }
         var args: [JSONValue] = []
         var kwargs: JSONObject = [:]
-        if detail == .scheduling {
-            for (name, opener, type) in [("args", UInt8(ascii: "["), "array"), ("kwargs", UInt8(ascii: "{"), "object")] {
-                guard let member = layout.member(name) else { continue }
-                let text = bytes[member.valueRange]
-                if text.first != opener, text.first != UInt8(ascii: "n") {
-                    throw fail("\"\(name)\" must be a JSON \(type), not \(JSONValue.typeName(ofText: text))")
-                }
-            }
-        } else {
-            if let value = object["args"], !value.isNull {
-                guard let array = value.arrayValue else { throw fail("\"args\" must be a JSON array, not \(value.typeName)") }
-                args = array
-            }
-            if let value = object["kwargs"], !value.isNull {
-                guard let dictionary = value.objectValue else { throw fail("\"kwargs\" must be a JSON object, not \(value.typeName)") }
-                kwargs = dictionary
-            }
+        if detail == .full {
+            if let range = argsRange { args = value(range).arrayValue ?? [] }
+            if let range = kwargsRange { kwargs = value(range).objectValue ?? [:] }
         }
 
         var options = EntryOptions()
         do throws(OptionError) {
-            if format == .legacy {
-                try options.read(from: object, names: ["queue", "exchange", "routing_key", "expires"])
+            if format == .legacy, let entry = try? JSONParser.parse(bytes).objectValue {
+                // Legacy entries keep these at the top level; every occurrence is checked, as the
+                // tree of the whole entry has them. Legacy entries are rare enough to build it.
+                try options.read(from: entry, names: ["queue", "exchange", "routing_key", "expires"])
             }
-            if let value = object["options"], !value.isNull {
-                guard let dictionary = value.objectValue else { throw OptionError("\"options\" must be a JSON object, not \(value.typeName)") }
-                try options.read(from: dictionary)
+            if let range = range(.options), !isNull(range) {
+                func read(into options: inout EntryOptions) throws(OptionError) {
+                    let member = value(range)
+                    guard let dictionary = member.objectValue else { throw OptionError("\"options\" must be a JSON object, not \(member.typeName)") }
+                    try options.read(from: dictionary)
+                }
+                if format == .legacy {
+                    try read(into: &options)
+                } else {
+                    // Options that are the same text everywhere are read once (the legacy format's
+                    // top-level ones come first, so they are not).
+                    options = try cache.options(text: bytes[range]) { () throws(OptionError) in
+                        var fresh = EntryOptions()
+                        try read(into: &fresh)
+                        return fresh
+                    }
+                }
             }
         } catch {
             throw fail(error.reason.hasPrefix("\"options\"") ? error.reason : "option \(error.reason)")
         }
 
         var totalRunCount: Int64 = 0
-        if let value = object["total_run_count"], !value.isNull {
-            guard let count = value.numberValue?.int64Value, count >= 0 else {
-                throw fail("\"total_run_count\" must be a non-negative integer, not \(JSONWriter.string(value))")
+        if let value = range(.totalRunCount), !isNull(value) {
+            guard let count = JSONParser.int64(bytes, range: value), count >= 0 else {
+                throw fail("\"total_run_count\" must be a non-negative integer, not \(written(value))")
             }
             totalRunCount = count
         }
         var lastRunAt: Instant?
-        if let value = object["last_run_at"], !value.isNull {
-            guard let instant = PythonDatetime.decode(value) else {
-                throw fail("\"last_run_at\" is not a datetime: \(JSONWriter.string(value))")
+        if let value = range(.lastRunAt), !isNull(value) {
+            guard let instant = PythonDatetime.decode(json: bytes, range: value) else {
+                throw fail("\"last_run_at\" is not a datetime: \(written(value))")
             }
             lastRunAt = instant
         }
@@ -139,5 +163,13 @@ public enum EntryDecoder {
         return Entry(
             key: key, name: name, task: task, enabled: enabled, schedule: schedule, args: args, kwargs: kwargs,
             options: options, totalRunCount: totalRunCount, lastRunAt: lastRunAt, format: format)
+    }
+
+    /// The members the decoder reads, by their position in `names`.
+    private enum Member: Int, CaseIterable {
+        case task, schedule, crontab, interval, enabled, args, kwargs, options, totalRunCount, lastRunAt
+
+        static let names = JSONMemberNames(
+            ["task", "schedule", "crontab", "interval", "enabled", "args", "kwargs", "options", "total_run_count", "last_run_at"])
     }
 }

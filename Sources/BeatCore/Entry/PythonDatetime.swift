@@ -10,21 +10,33 @@ public import JSON
 /// swiftbeat writes the component form, so celerybeat-redis can still read what it wrote.
 public enum PythonDatetime {
     public static func decode(_ value: JSONValue) -> Instant? {
-        switch value {
-        case .string(let text):
-            return (try? ISO8601.parse(text))?.instantAssumingUTC
-        case .object(let object):
-            guard object["__type__"]?.stringValue == "datetime" else { return nil }
-            if let text = object["__value__"]?.stringValue {
+        let text = JSONWriter.serialize(value)
+        return decode(json: text, range: 0..<text.count)
+    }
+
+    /// The same, from the JSON text in `range` of `bytes` (already checked to be JSON), building no
+    /// tree: loading reads the `last_run_at` of every entry this way.
+    public static func decode(json bytes: [UInt8], range: Range<Int>) -> Instant? {
+        switch range.first.map({ bytes[$0] }) {
+        case UInt8(ascii: "\"")?:
+            return JSONParser.string(bytes, range: range).flatMap { try? ISO8601.parse($0) }?.instantAssumingUTC
+        case UInt8(ascii: "{")?:
+            if let written = bytes.withUnsafeBufferPointer({ decodeWritten(UnsafeBufferPointer(rebasing: $0[range])) }) {
+                return written
+            }
+            guard let found = try? JSONParser.locateMembers(componentNames, in: bytes, range: range),
+                let type = found[0], JSONParser.string(bytes, range: type) == "datetime"
+            else { return nil }
+            if let value = found[1], let text = JSONParser.string(bytes, range: value) {
                 return (try? ISO8601.parse(text))?.instantAssumingUTC
             }
-            func component(_ name: String, default fallback: Int? = nil) -> Int? {
-                guard let value = object[name] else { return fallback }
-                return value.numberValue?.int64Value.map { Int($0) }
+            func component(_ position: Int, default fallback: Int? = nil) -> Int? {
+                guard let value = found[position] else { return fallback }
+                return JSONParser.int64(bytes, range: value).map { Int($0) }
             }
-            guard let year = component("year"), let month = component("month"), let day = component("day"),
-                let hour = component("hour", default: 0), let minute = component("minute", default: 0),
-                let second = component("second", default: 0), let microsecond = component("microsecond", default: 0)
+            guard let year = component(2), let month = component(3), let day = component(4),
+                let hour = component(5, default: 0), let minute = component(6, default: 0),
+                let second = component(7, default: 0), let microsecond = component(8, default: 0)
             else { return nil }
             let wall = CivilDateTime(
                 year: year, month: month, day: day, hour: hour, minute: minute, second: second, microsecond: microsecond)
@@ -35,35 +47,9 @@ public enum PythonDatetime {
         }
     }
 
-    /// `encode(instant)` as JSON text, written byte by byte: this runs once per firing.
-    public static func encodedBytes(_ instant: Instant) -> [UInt8] {
-        let wall = CivilDateTime(instant)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(160)
-        func field(_ name: StaticString, _ value: Int) {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            appendDecimal(value, to: &bytes)
-        }
-        field(#"{"__type__": "datetime", "year": "#, wall.year)
-        field(#", "month": "#, wall.month)
-        field(#", "day": "#, wall.day)
-        field(#", "hour": "#, wall.hour)
-        field(#", "minute": "#, wall.minute)
-        field(#", "second": "#, wall.second)
-        field(#", "microsecond": "#, wall.microsecond)
-        bytes.append(UInt8(ascii: "}"))
-        return bytes
-    }
-
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            appendDecimal(-value, to: &bytes)
-            return
-        }
-        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
-        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
-    }
+    /// The members of the object forms, in the order `decode` reads them by position.
+    private static let componentNames = JSONMemberNames(
+        ["__type__", "__value__", "year", "month", "day", "hour", "minute", "second", "microsecond"])
 
     /// The component form in UTC, with the member order Python's `DateTimeEncoder` produced.
     public static func encode(_ instant: Instant) -> JSONValue {

@@ -8,6 +8,9 @@ struct ScheduleTable: Sendable {
     private var references: [Int32] = []
     private var positions: [Schedule: Int32] = [:]
     private var free: [Int32] = []
+    /// The schedule retained last: loading retains the same one thousands of times in a row, and
+    /// comparing with it is cheaper than hashing.
+    private var last: Int32?
 
     subscript(index: Int32) -> Schedule {
         schedules[Int(index)]
@@ -15,8 +18,13 @@ struct ScheduleTable: Sendable {
 
     /// The index of `schedule`, adding it if new; every call must be matched by a `release`.
     mutating func retain(_ schedule: Schedule) -> Int32 {
+        if let position = last, references[Int(position)] > 0, schedules[Int(position)] == schedule {
+            references[Int(position)] += 1
+            return position
+        }
         if let position = positions[schedule] {
             references[Int(position)] += 1
+            last = position
             return position
         }
         let position: Int32
@@ -30,6 +38,7 @@ struct ScheduleTable: Sendable {
             references.append(1)
         }
         positions[schedule] = position
+        last = position
         return position
     }
 

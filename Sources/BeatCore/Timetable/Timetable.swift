@@ -81,11 +81,16 @@ public struct Timetable: Sendable {
     /// that never ran keeps the moment it was first seen, so an edit does not restart its interval.
     /// A value without `last_run_at` (rewritten from scratch) keeps the last run known here, as
     /// celerybeat-redis's `merge_inplace` does, so the entry does not fire early.
+    /// Returns whether the entry is new.
+    @discardableResult
     public mutating func upsert(
         key: String, schedule: Schedule, enabled: Bool, lastRunAt: Instant?, digest: Int, now: Instant
-    ) {
+    ) -> Bool {
         let scheduleIndex = schedules.retain(schedule)
-        if let position = index[key] {
+        // One hash of the key, whether it is found or inserted: the slot a new key takes is decided
+        // first, and claimed only if the key was not there.
+        let (position, isNew) = Self.claim(&index[key, default: -1], with: freeRecords.last ?? Int32(records.count))
+        guard isNew else {
             var record = records[Int(position)]
             schedules.release(record.schedule)
             record.schedule = scheduleIndex
@@ -94,22 +99,28 @@ public struct Timetable: Sendable {
             record.digest = digest
             record.sweep = currentSweep
             place(&record, at: position, now: now)
-        } else {
-            var record = Record(
-                key: key, schedule: scheduleIndex, enabled: enabled, lastRunAt: lastRunAt, firstSeen: now,
-                digest: digest, nextDue: nil, generation: 0, sweep: currentSweep)
-            let position: Int32
-            if let reused = freeRecords.popLast() {
-                position = reused
-                records[Int(position)] = record
-            } else {
-                position = Int32(records.count)
-                records.append(record)
-            }
-            index[key] = position
-            place(&record, at: position, now: now)
+            compactIfMostlyStale()
+            return false
         }
+        var record = Record(
+            key: key, schedule: scheduleIndex, enabled: enabled, lastRunAt: lastRunAt, firstSeen: now,
+            digest: digest, nextDue: nil, generation: 0, sweep: currentSweep)
+        if freeRecords.isEmpty {
+            records.append(record)
+        } else {
+            freeRecords.removeLast()
+            records[Int(position)] = record
+        }
+        place(&record, at: position, now: now)
         compactIfMostlyStale()
+        return true
+    }
+
+    /// The position `slot` holds, or `free` stored in it when it holds none (-1).
+    private static func claim(_ slot: inout Int32, with free: Int32) -> (position: Int32, isNew: Bool) {
+        if slot >= 0 { return (slot, false) }
+        slot = free
+        return (free, true)
     }
 
     public mutating func remove(key: String) {
@@ -122,9 +133,13 @@ public struct Timetable: Sendable {
         compactIfMostlyStale()
     }
 
-    /// Marks `key` as present in Redis in the current reload pass.
-    public mutating func markSeen(key: String) {
-        if let position = index[key] { records[Int(position)].sweep = currentSweep }
+    /// Marks `key` as present in Redis in the current reload pass, and returns the fingerprint it
+    /// was loaded with (nil when it is not in the timetable): one lookup for both, per entry of a reload.
+    @discardableResult
+    public mutating func markSeen(key: String) -> Int? {
+        guard let position = index[key] else { return nil }
+        records[Int(position)].sweep = currentSweep
+        return records[Int(position)].digest
     }
 
     /// Starts a reload pass: entries not marked seen (or upserted) before `endSweep` are gone from Redis.

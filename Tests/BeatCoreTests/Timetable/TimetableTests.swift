@@ -115,6 +115,20 @@ import Testing
         #expect(timetable.popDue(now: at(100), limit: 10) == [])
     }
 
+    @Test func upsertSaysWhetherTheEntryIsNewAndReusesTheSlotsOfRemovedOnes() {
+        var timetable = table([("a", every(10), at(-20)), ("b", every(30), at(-15))])
+        timetable.remove(key: "a")
+        let newC = timetable.upsert(key: "c", schedule: every(5), enabled: true, lastRunAt: at(-3), digest: 7, now: start)
+        let newB = timetable.upsert(key: "b", schedule: every(20), enabled: true, lastRunAt: nil, digest: 8, now: start)
+        let newA = timetable.upsert(key: "a", schedule: every(40), enabled: true, lastRunAt: at(0), digest: 9, now: start)
+        #expect(newC && !newB && newA)
+        #expect(timetable.count == 3)
+        let digests = ["c", "b", "a", "gone"].map { timetable.markSeen(key: $0) }
+        #expect(digests == [7, 8, 9, nil])
+        #expect(timetable["c"]?.schedule == every(5) && timetable["b"]?.lastRunAt == at(-15) && timetable["a"]?.nextDue == at(40))
+        #expect(timetable.popDue(now: at(100), limit: 10) == ["c", "b", "a"])
+    }
+
     @Test func firedMovesTheDueTimeAndRecordsTheRun() {
         var timetable = table([("k", every(10), at(-10))])
         #expect(timetable.popDue(now: at(0), limit: 1) == ["k"])
