@@ -28,21 +28,23 @@ extension Beat {
     /// Reads the next page of the reload in progress: new keys are added, edited ones replaced
     /// (their run state taken from Redis), and when the scan is complete, keys that are gone are
     /// dropped. Unchanged values are recognised by fingerprint and not parsed. A page's values and
-    /// the next page's keys come in one round trip.
+    /// the next page's keys are asked for in one go, and decoding starts with the first part that
+    /// arrives.
     func continueReload() {
         guard let reader, var pass = reloadPass else { return }
         do {
             let keys: EntryReader.ScanPage
             if let pending = pass.pending { keys = pending } else { keys = try reader.scan(from: "0") }
-            let page = try reader.read(keys.keys, scanning: keys.next == "0" ? nil : keys.next)
             let now = SystemClock.now()
-            for stored in page.entries {
-                apply(stored, loadedDigest: timetable.markSeen(key: stored.key), now: now)
-                // After apply: a key found invalid in this very pass must stay known as such,
-                // or it would be forgotten below and logged again at every reload.
-                if !invalidEntries.isEmpty, invalidEntries[stored.key] != nil { pass.invalidSeen.insert(stored.key) }
+            let following = try reader.read(keys.keys, scanning: keys.next == "0" ? nil : keys.next, partSize: Self.reloadPartSize) { entries in
+                for stored in entries {
+                    apply(stored, loadedDigest: timetable.markSeen(key: stored.key), now: now)
+                    // After apply: a key found invalid in this very pass must stay known as such,
+                    // or it would be forgotten below and logged again at every reload.
+                    if !invalidEntries.isEmpty, invalidEntries[stored.key] != nil { pass.invalidSeen.insert(stored.key) }
+                }
             }
-            pass.pending = page.following
+            pass.pending = following
         } catch {
             redisFailed(error.description)
             return
@@ -69,6 +71,10 @@ extension Beat {
             logger.debug("reload complete", metadata: summary)
         }
     }
+
+    /// Keys per MGET within a reload page: the page's values are asked for at once and decoded a
+    /// part at a time as they arrive, so Redis reads part k+1 while the beat decodes part k.
+    static var reloadPartSize: Int { 250 }
 
     /// Re-reads the keys named by change notifications.
     func reload(keys: [String]) {

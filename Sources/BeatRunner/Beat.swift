@@ -1,5 +1,5 @@
 import BeatCore
-public import Broker
+import Broker
 import CeleryMessage
 import CivilTime
 import JSON

@@ -1,4 +1,4 @@
-public import JSON
+import JSON
 
 /// kombu's `broker_transport_options` that change where a producer's messages land.
 ///

@@ -1,5 +1,5 @@
 public import CeleryMessage
-public import JSON
+import JSON
 
 /// kombu's Redis transport format: how a message sits in a Redis list.
 ///

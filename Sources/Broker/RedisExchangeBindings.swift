@@ -1,4 +1,4 @@
-public import CeleryMessage
+import CeleryMessage
 import RedisClient
 
 /// kombu's exchange bindings on Redis: the set `_kombu.binding.<exchange>` whose members are

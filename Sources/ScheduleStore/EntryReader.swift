@@ -80,18 +80,67 @@ public struct EntryReader {
     public func read(
         _ keys: [String], scanning next: String?
     ) throws(ScheduleStoreError) -> (entries: [Stored], following: ScanPage?) {
-        let (values, scanReply) = try values(of: keys, then: next.map(scanCommand(from:)))
-        var stored: [Stored] = []
-        stored.reserveCapacity(keys.count)
-        for (key, value) in zip(keys, values) {
-            if let value {
-                stored.append(Stored(key: key, name: name(of: key), value: .json(value)))
-            } else {
-                let type = try self.type(of: key)
-                if type != "none" { stored.append(Stored(key: key, name: name(of: key), value: .notAString(type: type))) }
+        var entries: [Stored] = []
+        entries.reserveCapacity(keys.count)
+        let following = try read(keys, scanning: next, partSize: Self.chunkSize) { entries += $0 }
+        return (entries, following)
+    }
+
+    /// `read(_:scanning:)` for a caller with work to do on what it reads: the MGETs go out at once,
+    /// in parts of `partSize` keys, and `body` gets each part's entries as soon as they arrive, so
+    /// the caller works on one part while Redis reads the next (a reload decodes while Redis
+    /// answers instead of the two taking turns). Keys that hold another type come last.
+    /// Returns the next page's keys when `next` is given.
+    public func read(
+        _ keys: [String], scanning next: String?, partSize: Int, _ body: ([Stored]) -> Void
+    ) throws(ScheduleStoreError) -> ScanPage? {
+        var answered = false
+        // On a failure between the writes and the last read, replies may be left on the socket,
+        // and a connection with unread replies refuses plain calls: drop it.
+        defer { if !answered { connection.reset() } }
+        var parts: [(keys: ArraySlice<String>, replies: RedisConnection.PendingReplies)] = []
+        let scan: RedisConnection.PendingReplies?
+        do {
+            var start = 0
+            while start < keys.count {
+                let part = keys[start..<min(start + max(1, partSize), keys.count)]
+                parts.append((part, try connection.write(Self.valuesRequest(of: part))))
+                start = part.endIndex
             }
+            var scanRequest = RedisPipeline()
+            if let next { scanRequest.append(scanCommand(from: next)) }
+            scan = next == nil ? nil : try connection.write(scanRequest)
+        } catch {
+            throw .redis(error)
         }
-        return (stored, try scanReply.map(scanPage(from:)))
+        var missing: [String] = []
+        for part in parts {
+            let values = try values(answering: part.replies, count: part.keys.count)
+            var stored: [Stored] = []
+            stored.reserveCapacity(part.keys.count)
+            for (key, value) in zip(part.keys, values) {
+                if let value { stored.append(Stored(key: key, name: name(of: key), value: .json(value))) } else { missing.append(key) }
+            }
+            body(stored)
+        }
+        var following: ScanPage?
+        if let scan {
+            let reply: RedisReply
+            do {
+                reply = try connection.readReplies(scan)[0]
+            } catch {
+                throw .redis(error)
+            }
+            following = try scanPage(from: reply)
+        }
+        answered = true
+        var others: [Stored] = []
+        for key in missing {
+            let type = try self.type(of: key)
+            if type != "none" { others.append(Stored(key: key, name: name(of: key), value: .notAString(type: type))) }
+        }
+        if !others.isEmpty { body(others) }
+        return following
     }
 
     private func scanCommand(from cursor: String) -> RedisCommand {
@@ -108,31 +157,21 @@ public struct EntryReader {
     /// The stored value of each key, nil where the key is gone or is not a string (MGET's nil):
     /// one pipelined round trip of MGETs in chunks.
     public func values(of keys: [String]) throws(ScheduleStoreError) -> [[UInt8]?] {
-        try values(of: keys, then: nil).values
-    }
-
-    /// The same, with `command` sent in the same round trip, after the MGETs; its reply is returned.
-    private func values(
-        of keys: [String], then command: RedisCommand?
-    ) throws(ScheduleStoreError) -> (values: [[UInt8]?], reply: RedisReply?) {
-        var pipeline = Self.valuesRequest(of: keys)
-        if let command { pipeline.append(command) }
-        guard !pipeline.isEmpty else { return ([], nil) }
-        var replies: [RedisReply]
+        guard !keys.isEmpty else { return [] }
+        let replies: [RedisReply]
         do {
-            replies = try connection.pipeline(pipeline)
+            replies = try connection.pipeline(Self.valuesRequest(of: keys[...]))
         } catch {
             throw .redis(error)
         }
-        let last = command == nil ? nil : replies.removeLast()
-        return (try values(from: replies, count: keys.count), last)
+        return try values(from: replies, count: keys.count)
     }
 
     /// `values(of:)` in two steps: this writes the MGETs, `values(answering:count:)` reads their
     /// replies, so the caller can send something after them before waiting.
     public func requestValues(of keys: [String]) throws(ScheduleStoreError) -> RedisConnection.PendingReplies {
         do {
-            return try connection.write(Self.valuesRequest(of: keys))
+            return try connection.write(Self.valuesRequest(of: keys[...]))
         } catch {
             throw .redis(error)
         }
@@ -148,14 +187,14 @@ public struct EntryReader {
         return try values(from: replies, count: count)
     }
 
-    private static func valuesRequest(of keys: [String]) -> RedisPipeline {
+    private static func valuesRequest(of keys: ArraySlice<String>) -> RedisPipeline {
         var pipeline = RedisPipeline(reservingCapacity: keys.reduce(64) { $0 + $1.utf8.count + 16 })
-        var start = 0
-        while start < keys.count {
-            let chunk = keys[start..<min(start + Self.chunkSize, keys.count)]
+        var start = keys.startIndex
+        while start < keys.endIndex {
+            let chunk = keys[start..<min(start + Self.chunkSize, keys.endIndex)]
             pipeline.beginCommand("MGET", argumentCount: chunk.count)
             for key in chunk { pipeline.appendArgument(key) }
-            start += Self.chunkSize
+            start = chunk.endIndex
         }
         return pipeline
     }

@@ -1,5 +1,5 @@
-public import BeatCore
-public import RedisClient
+import BeatCore
+import RedisClient
 
 /// Why reading or writing entries failed: the kind decides the exit code of the commands
 /// (bad input 1, Redis unavailable 2), the description is one line without secrets (Redis

@@ -1,5 +1,5 @@
 import CivilTime
-public import JSON
+import JSON
 
 /// Reads an entry from the JSON text stored in Redis, accepting both celerybeat-redis formats.
 ///

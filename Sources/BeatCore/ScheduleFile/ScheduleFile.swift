@@ -1,4 +1,4 @@
-public import JSON
+import JSON
 
 /// A schedule file: a mapping from entry name to entry, like Celery's `beat_schedule`, in YAML or
 /// JSON. `swiftbeat run --schedule-file`, `swiftbeat import` and `swiftbeat export` share it.
