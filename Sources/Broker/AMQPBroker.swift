@@ -18,23 +18,57 @@ public final class AMQPBroker: Broker {
     public var description: String { connection.configuration.redacted }
 
     public func publish(_ batch: [CeleryMessage]) throws(BrokerError) {
-        guard !batch.isEmpty else { return }
+        try finishPublishing(startPublishing(batch))
+    }
+
+    /// Writes the batch and returns before RabbitMQ confirms it: the confirms of one batch arrive
+    /// while the next is prepared, instead of RabbitMQ waiting for the beat and the beat for RabbitMQ.
+    ///
+    /// A message whose headers AMQP cannot carry is left out and reported; the others are sent, so
+    /// one bad entry does not hold back the firings of every entry due with it.
+    public func startPublishing(_ batch: [CeleryMessage]) -> PublishingBatch {
         var outgoing: [AMQPOutgoingMessage] = []
         outgoing.reserveCapacity(batch.count)
+        var positions: [Int] = []
+        positions.reserveCapacity(batch.count)
+        var refusals: [String] = []
+        var refused: [Int] = []
         for (index, message) in batch.enumerated() {
             do {
                 outgoing.append(try Self.outgoing(message))
+                positions.append(index)
             } catch {
-                throw BrokerError(.invalidMessage, "task \(message.id) (\(message.task)): \(error.reason)", unconfirmed: Array(batch.indices.dropFirst(index)))
+                refusals.append("task \(message.id) (\(message.task)): \(error.reason)")
+                refused.append(index)
             }
         }
+        let refusal = refused.isEmpty ? nil : BrokerError(.invalidMessage, refusals.joined(separator: "; "), unconfirmed: refused)
+        guard !outgoing.isEmpty else { return PublishingBatch(count: batch.count, progress: .finished(refusal)) }
         do {
-            for queue in Set(batch.filter { $0.destination.exchange.isEmpty }.map(\.destination.queue)) {
+            for queue in Set(positions.map { batch[$0].destination }.filter(\.exchange.isEmpty).map(\.queue)) {
                 try connection.ensureQueue(queue)
             }
-            try connection.publish(outgoing)
         } catch {
-            throw Self.brokerError(error, batchSize: batch.count)
+            return PublishingBatch(count: batch.count, progress: .finished(Self.brokerError(error, batchSize: batch.count)))
+        }
+        let ticket = connection.send(outgoing)
+        return PublishingBatch(count: batch.count, progress: .awaitingConfirms(ticket, positions: positions, refusal: refusal))
+    }
+
+    public func finishPublishing(_ batch: PublishingBatch) throws(BrokerError) {
+        switch batch.progress {
+        case .finished(let error):
+            if let error { throw error }
+        case .awaitingConfirms(let ticket, let positions, let refusal):
+            do {
+                try connection.awaitConfirms(ticket)
+            } catch {
+                var failure = Self.brokerError(error, batchSize: positions.count)
+                failure.unconfirmed = (failure.unconfirmed.map { positions[$0] } + (refusal?.unconfirmed ?? [])).sorted()
+                if let refusal { failure.description += "; " + refusal.description }
+                throw failure
+            }
+            if let refusal { throw refusal }
         }
     }
 
