@@ -120,14 +120,16 @@ public final class AMQPConnection {
             return failed(error)
         }
         let ticket = inFlight.add(batch, firstDeliveryTag: session.nextDeliveryTag)
-        for (index, message) in batch.enumerated() {
-            do throws(AMQPClientError) {
-                if index % Self.messagesBetweenReads == Self.messagesBetweenReads - 1 { try readEvents(of: session) }
-                try session.publish(message, pool: publishPool)
-                inFlight.wrote(ticket)
-            } catch {
-                inFlight.failUnsettled(error)
-                break
+        session.corked {
+            for (index, message) in batch.enumerated() {
+                do throws(AMQPClientError) {
+                    if index % Self.messagesBetweenReads == Self.messagesBetweenReads - 1 { try readEvents(of: session) }
+                    try session.publish(message, pool: publishPool)
+                    inFlight.wrote(ticket)
+                } catch {
+                    inFlight.failUnsettled(error)
+                    break
+                }
             }
         }
         if session.isBroken { self.session = nil }

@@ -87,7 +87,7 @@ public final class AMQPBroker: Broker {
             contentType: "application/json", contentEncoding: "utf-8", correlationID: message.id,
             replyTo: message.replyTo, deliveryMode: .persistent, priority: UInt8(clamping: message.priority),
             expiration: message.expirationMilliseconds.map { String($0) },
-            headers: try fieldTable(message.headers))
+            headers: try headerTable(message))
         return AMQPOutgoingMessage(
             exchange: message.destination.exchange, routingKey: message.destination.routingKey,
             body: message.body, properties: properties, mandatory: true)
@@ -97,11 +97,30 @@ public final class AMQPBroker: Broker {
         var reason: String
     }
 
-    static func fieldTable(_ object: JSONObject) throws(HeaderError) -> AMQPFieldTable {
+    /// The message's headers, straight from `forEachHeader`: only the values that are JSON to begin
+    /// with (extra headers, `timelimit`, `stamps`) go through `fieldValue`.
+    static func headerTable(_ message: CeleryMessage) throws(HeaderError) -> AMQPFieldTable {
         var table = AMQPFieldTable()
-        for member in object.members {
-            table.entries.append(AMQPFieldTable.Entry(key: member.key, value: try fieldValue(member.value, at: member.key)))
+        table.entries.reserveCapacity(24)
+        var failure: HeaderError?
+        message.forEachHeader { key, value in
+            guard failure == nil else { return }
+            let field: AMQPFieldValue
+            switch value {
+            case .string(let string): field = .string(string)
+            case .null: field = .null
+            case .integer(let integer): field = .integer(Int(integer))
+            case .json(let json):
+                do throws(HeaderError) {
+                    field = try fieldValue(json, at: key)
+                } catch {
+                    failure = error
+                    return
+                }
+            }
+            table.entries.append(AMQPFieldTable.Entry(key: key, value: field))
         }
+        if let failure { throw failure }
         return table
     }
 
