@@ -123,7 +123,12 @@ public final class AMQPConnection {
         session.corked {
             for (index, message) in batch.enumerated() {
                 do throws(AMQPClientError) {
-                    if index % Self.messagesBetweenReads == Self.messagesBetweenReads - 1 { try readEvents(of: session) }
+                    if index % Self.messagesBetweenReads == Self.messagesBetweenReads - 1 {
+                        try readEvents(of: session)
+                        // Closed by the broker (e.g. an earlier batch named a missing exchange): a
+                        // publish on it now would make the broker close the whole connection.
+                        guard session.isChannelOpen else { break }
+                    }
                     try session.publish(message, pool: publishPool)
                     inFlight.wrote(ticket)
                 } catch {

@@ -132,6 +132,28 @@ struct AMQPConnectionTests {
         #expect(try admin.messageCount(queue) == 3)
     }
 
+    @Test("A missing exchange closes the channel: the batches in flight fail, none of the later ones is queued, and the next publish works")
+    func missingExchangeInFlight() throws {
+        let queue = AMQPTestServer.uniqueName("afterclose")
+        let missingExchange = AMQPTestServer.uniqueName("noexchange")
+        defer { admin.deleteQueue(queue) }
+        let connection = try connect()
+        try connection.ensureQueue(queue)
+        let doomed = connection.send([AMQPOutgoingMessage(exchange: missingExchange, routingKey: "x", body: [1])])
+        let following = connection.send((0..<1000).map { _ in AMQPOutgoingMessage(routingKey: queue, body: [2]) })
+        let error = try #require(throws: AMQPClientError.self) { try connection.awaitConfirms(doomed) }
+        #expect(error.kind == .channelClosed)
+        #expect(error.replyCode == 404)
+        let followingError = try #require(throws: AMQPClientError.self) { try connection.awaitConfirms(following) }
+        #expect(followingError.kind == .channelClosed)
+        #expect(followingError.failedMessages.count == 1000)
+        #expect(followingError.failedMessages.allSatisfy { $0.reason == .unconfirmed || $0.reason == .notSent })
+
+        try connection.publish([AMQPOutgoingMessage(routingKey: queue, body: [3])])
+        #expect(try admin.messageCount(queue) == 1)
+        #expect(try admin.get(queue)?.body == [3])
+    }
+
     @Test("ensureQueue creates a missing queue durable, without arguments, as Celery's default config declares it")
     func ensureQueueCreates() throws {
         let queue = AMQPTestServer.uniqueName("created")
