@@ -13,7 +13,16 @@
 /// `publish` reports which messages were not confirmed and the caller decides.
 public final class AMQPConnection {
     public let configuration: AMQPConfiguration
-    private var session: AMQPSession?
+    private var session: AMQPSession? {
+        didSet {
+            // Confirms can only come on the session a batch was written to.
+            if session !== oldValue { inFlight.failUnsettled(connectionLostBeforeConfirms) }
+        }
+    }
+    /// Batches written (or refused) whose outcome `awaitConfirms` has not returned yet.
+    private var inFlight = BatchesInFlight()
+    /// Why the broker said it stopped reading (`connection.blocked`), until it says it resumed.
+    private var blockedReason: String?
     /// Queues `ensureQueue` has checked or created on the current connection.
     private var ensuredQueues: Set<String> = []
     private var isClosedByCaller = false
@@ -56,6 +65,11 @@ public final class AMQPConnection {
         }
         let session = try readySession()
         if ensuredQueues.contains(name) { return }
+        // A refused declare closes the channel, and with it the confirms of batches in flight.
+        if !inFlight.isEverySettled {
+            waitForConfirms(until: \.isEverySettled, on: session)
+            if session.isBroken { throw connectionLostBeforeConfirms }
+        }
         try using(session) { () throws(AMQPClientError) in
             do throws(AMQPClientError) {
                 try session.declareQueue(name, passive: true)
@@ -74,59 +88,97 @@ public final class AMQPConnection {
 
     // MARK: Publishing
 
-    /// Publishes every message of the batch, then waits until the broker has confirmed them all.
-    ///
-    /// All messages are written first and the confirms (`basic.ack`, often covering many messages
-    /// with `multiple`) collected afterwards: one round trip per batch, not per message. The wait is
-    /// bounded: it fails when no confirm arrives for `configuration.operationTimeout`.
-    ///
-    /// Throws when any message is not confirmed: returned as unroutable (`basic.return`, e.g.
-    /// NO_ROUTE 312, for messages with `mandatory`), refused (`basic.nack`), or left without a
-    /// confirm because the channel or connection failed. `failedMessages` of the error lists them
-    /// by index, with `mayHaveBeenQueued` for those whose fate is unknown.
+    /// Publishes every message of the batch, then waits until the broker has confirmed them all:
+    /// `send(_:)` and `awaitConfirms(_:)` in one call.
     public func publish(_ batch: [AMQPOutgoingMessage]) throws(AMQPClientError) {
         guard !batch.isEmpty else { return }
-        func notSent(_ range: Range<Int>) -> [AMQPPublishFailure] {
-            range.map {
-                AMQPPublishFailure(
-                    index: $0, exchange: batch[$0].exchange, routingKey: batch[$0].routingKey, reason: .notSent)
-            }
+        try awaitConfirms(send(batch))
+    }
+
+    /// Writes every message of the batch and returns without waiting for the broker's confirms, so
+    /// the caller can prepare the next batch while the broker works on this one. Every ticket must
+    /// be passed to `awaitConfirms(_:)`, which says what became of the batch; nothing is thrown here.
+    ///
+    /// Confirms that arrive meanwhile are read between messages, so the socket never fills with
+    /// them. A message that cannot be encoded fails the whole batch before anything is written.
+    public func send(_ batch: [AMQPOutgoingMessage]) -> AMQPPublishTicket {
+        func failed(_ error: AMQPClientError) -> AMQPPublishTicket {
+            inFlight.add(batch, firstDeliveryTag: 0, failure: error)
         }
         for (index, message) in batch.enumerated() {
             do {
                 try message.validate()
             } catch {
-                throw AMQPClientError(
-                    .invalidMessage, "cannot publish message #\(index) to \(message.destination): \(error.reason)"
-                ).publishing(notSent(0..<batch.count), batchSize: batch.count)
+                return failed(
+                    AMQPClientError(.invalidMessage, "cannot publish message #\(index) to \(message.destination): \(error.reason)"))
             }
         }
         let session: AMQPSession
         do {
             session = try readySession()
         } catch {
-            throw error.publishing(notSent(0..<batch.count), batchSize: batch.count)
+            return failed(error)
         }
-
-        var confirmation = BatchConfirmation(firstDeliveryTag: session.nextDeliveryTag, count: 0)
-        var failure: AMQPClientError?
-        for message in batch {
-            do {
-                try session.publish(message, pool: publishPool)
-                confirmation.count += 1
-            } catch {
-                failure = error
-                break
+        let ticket = inFlight.add(batch, firstDeliveryTag: session.nextDeliveryTag)
+        session.corked {
+            for (index, message) in batch.enumerated() {
+                do throws(AMQPClientError) {
+                    if index % Self.messagesBetweenReads == Self.messagesBetweenReads - 1 {
+                        try readEvents(of: session)
+                        // Closed by the broker (e.g. an earlier batch named a missing exchange): a
+                        // publish on it now would make the broker close the whole connection.
+                        guard session.isChannelOpen else { break }
+                    }
+                    try session.publish(message, pool: publishPool)
+                    inFlight.wrote(ticket)
+                } catch {
+                    inFlight.failUnsettled(error)
+                    break
+                }
             }
         }
-        if failure == nil {
-            failure = waitForConfirms(&confirmation, of: batch, on: session)
-        }
         if session.isBroken { self.session = nil }
+        return ticket
+    }
 
-        let failures = confirmation.failures(of: batch) + notSent(confirmation.count..<batch.count)
+    /// How many messages are written between two non-blocking reads of the broker's confirms.
+    static var messagesBetweenReads: Int { 128 }
+
+    /// Waits until the broker has confirmed every message of the batch `send(_:)` returned the
+    /// ticket for, and forgets the batch.
+    ///
+    /// Confirms (`basic.ack`, often covering many messages with `multiple`) are collected for every
+    /// batch in flight while waiting. The wait is bounded: it fails when no confirm arrives for
+    /// `configuration.operationTimeout`.
+    ///
+    /// Throws when any message is not confirmed: returned as unroutable (`basic.return`, e.g.
+    /// NO_ROUTE 312, for messages with `mandatory`), refused (`basic.nack`), or left without a
+    /// confirm because the channel or connection failed. `failedMessages` of the error lists them
+    /// by index, with `mayHaveBeenQueued` for those whose fate is unknown.
+    public func awaitConfirms(_ ticket: AMQPPublishTicket) throws(AMQPClientError) {
+        if !inFlight.isSettled(ticket) {
+            if let session {
+                waitForConfirms(until: { $0.isSettled(ticket) }, on: session)
+            } else {
+                inFlight.failUnsettled(connectionLostBeforeConfirms)
+            }
+        }
+        guard let batch = inFlight.remove(ticket) else {
+            throw AMQPClientError(.invalidMessage, "no batch sent on \(configuration.redacted) waits for this ticket")
+        }
+        try Self.outcome(of: batch)
+    }
+
+    /// Throws what went wrong with a settled batch, naming each message that was not confirmed.
+    private static func outcome(of batch: BatchesInFlight.Batch) throws(AMQPClientError) {
+        let messages = batch.messages
+        let written = batch.confirmation.count
+        let notSent = (written..<messages.count).map {
+            AMQPPublishFailure(index: $0, exchange: messages[$0].exchange, routingKey: messages[$0].routingKey, reason: .notSent)
+        }
+        let failures = batch.confirmation.failures(of: messages) + notSent
         guard !failures.isEmpty else { return }
-        if let failure { throw failure.publishing(failures, batchSize: batch.count) }
+        if let failure = batch.failure { throw failure.publishing(failures, batchSize: messages.count) }
         let first = failures[0]
         let reason: String
         var replyCode: UInt16?
@@ -138,62 +190,78 @@ public final class AMQPConnection {
             reason = "the broker refused it (basic.nack)"
         }
         throw AMQPClientError(
-            .publishRejected, "cannot publish to \(batch[first.index].destination): \(reason)", replyCode: replyCode
-        ).publishing(failures, batchSize: batch.count)
+            .publishRejected, "cannot publish to \(messages[first.index].destination): \(reason)", replyCode: replyCode
+        ).publishing(failures, batchSize: messages.count)
     }
 
-    /// Reads confirms until every published message of the batch has one; returns what stopped it
-    /// early, if anything.
-    private func waitForConfirms(
-        _ confirmation: inout BatchConfirmation, of batch: [AMQPOutgoingMessage], on session: AMQPSession
-    ) -> AMQPClientError? {
+    /// Reads the broker's events until `done` holds for the batches in flight, or until one stops
+    /// them all (recorded in each as its failure).
+    private func waitForConfirms(until done: (BatchesInFlight) -> Bool, on session: AMQPSession) {
         let timeout = configuration.operationTimeout
         var deadline = ContinuousClock.now + timeout
-        var blockedReason: String?
-        while confirmation.pendingCount > 0 {
+        while !done(inFlight) {
             let now = ContinuousClock.now
             guard now < deadline else {
                 // An unresponsive broker: do not wait for it once more to close politely.
                 session.abandon()
                 let blocked = blockedReason.map { " (the broker blocked the connection: \($0))" } ?? ""
-                return AMQPClientError(
-                    .timedOut,
-                    "cannot publish to \(session.endpoint.schemeName) \(session.endpoint.location): no confirm for "
-                        + "\(seconds(timeout))\(blocked)")
+                inFlight.failUnsettled(
+                    AMQPClientError(
+                        .timedOut,
+                        "cannot publish to \(session.endpoint.schemeName) \(session.endpoint.location): no confirm for "
+                            + "\(seconds(timeout))\(blocked)"))
+                break
             }
-            let event: AMQPSession.Event?
             do {
-                event = try session.nextEvent(waitingAtMost: now.duration(to: deadline))
+                guard let event = try session.nextEvent(waitingAtMost: now.duration(to: deadline)) else { continue }
+                if try handle(event, of: session) { deadline = ContinuousClock.now + timeout }
             } catch {
-                return error
-            }
-            switch event {
-            case nil, .ignored?:
-                continue
-            case .ack(let tag, let multiple)?:
-                confirmation.acknowledge(deliveryTag: tag, multiple: multiple, positive: true)
-                deadline = ContinuousClock.now + timeout
-            case .nack(let tag, let multiple)?:
-                confirmation.acknowledge(deliveryTag: tag, multiple: multiple, positive: false)
-                deadline = ContinuousClock.now + timeout
-            case .returned(let returned)?:
-                confirmation.record(returned, of: batch)
-            case .blocked(let reason)?:
-                blockedReason = reason
-            case .unblocked?:
-                blockedReason = nil
-            case .channelClosed(let code, let text)?:
-                let culprit = confirmation.firstPending.map { batch[$0].destination } ?? "the channel"
-                return AMQPClientError(
-                    .channelClosed, "cannot publish to \(culprit): \(AMQPReplyCode.describe(code, text))", replyCode: code)
-            case .connectionClosed(let code, let text)?:
-                return AMQPClientError(
-                    .connectionLost,
-                    "\(session.endpoint.schemeName) \(session.endpoint.location) closed the connection while publishing: "
-                        + AMQPReplyCode.describe(code, text), replyCode: code)
+                inFlight.failUnsettled(error)
+                break
             }
         }
-        return nil
+        if session.isBroken { self.session = nil }
+    }
+
+    /// Applies one event from the broker to the batches in flight; returns whether it confirmed
+    /// something. Throws when the broker closed the connection (every batch in flight fails).
+    @discardableResult
+    private func handle(_ event: AMQPSession.Event, of session: AMQPSession) throws(AMQPClientError) -> Bool {
+        switch event {
+        case .ignored:
+            return false
+        case .ack(let tag, let multiple):
+            inFlight.acknowledge(deliveryTag: tag, multiple: multiple, positive: true)
+            return true
+        case .nack(let tag, let multiple):
+            inFlight.acknowledge(deliveryTag: tag, multiple: multiple, positive: false)
+            return true
+        case .returned(let returned):
+            inFlight.record(returned)
+        case .blocked(let reason):
+            blockedReason = reason
+        case .unblocked:
+            blockedReason = nil
+        case .channelClosed(let code, let text):
+            let culprit = inFlight.firstPendingMessage?.destination ?? "the channel"
+            inFlight.failUnsettled(
+                AMQPClientError(
+                    .channelClosed, "cannot publish to \(culprit): \(AMQPReplyCode.describe(code, text))", replyCode: code))
+        case .connectionClosed(let code, let text):
+            let error = AMQPClientError(
+                .connectionLost,
+                "\(session.endpoint.schemeName) \(session.endpoint.location) closed the connection: "
+                    + AMQPReplyCode.describe(code, text), replyCode: code)
+            inFlight.failUnsettled(error)
+            throw error
+        }
+        return false
+    }
+
+    /// What the batches still waiting get when their connection is dropped without a reason of
+    /// their own (the connection closed by `close()`, or replaced after a failure elsewhere).
+    private var connectionLostBeforeConfirms: AMQPClientError {
+        AMQPClientError(.connectionLost, "the connection to \(configuration.redacted) ended before the broker confirmed")
     }
 
     // MARK: Staying alive
@@ -207,7 +275,7 @@ public final class AMQPConnection {
     /// `publish` or `ensureQueue` reconnects. Does nothing while already closed.
     public func serviceHeartbeats() throws(AMQPClientError) {
         guard !isClosedByCaller, let session, !session.isBroken else { return }
-        try using(session) { () throws(AMQPClientError) in try drainEvents(of: session) }
+        try using(session) { () throws(AMQPClientError) in try readEvents(of: session) }
     }
 
     /// Closes the channel and the connection politely (bounded). Later calls throw `.closed`.
@@ -228,7 +296,7 @@ public final class AMQPConnection {
         }
         if let session {
             do {
-                if !session.isBroken { try drainEvents(of: session) }
+                if !session.isBroken { try readEvents(of: session) }
                 if !session.isBroken && !session.isChannelOpen { try session.openChannel() }
                 if !session.isBroken { return session }
             } catch {
@@ -262,16 +330,17 @@ public final class AMQPConnection {
             replyCode: last.replyCode)
     }
 
-    /// Reads every event already waiting, without blocking. Throws if the connection is dead;
-    /// a channel the broker closed is noted (and reopened by the next call).
-    private func drainEvents(of session: AMQPSession) throws(AMQPClientError) {
-        while !session.isBroken, let event = try session.nextEvent(waitingAtMost: .zero) {
-            if case .connectionClosed(let code, let text) = event {
-                throw AMQPClientError(
-                    .connectionLost,
-                    "\(session.endpoint.schemeName) \(session.endpoint.location) closed the connection: "
-                        + AMQPReplyCode.describe(code, text), replyCode: code)
+    /// Reads every event already waiting, without blocking, and applies it to the batches in
+    /// flight. Throws if the connection is dead; a channel the broker closed is noted (and reopened
+    /// by the next call).
+    private func readEvents(of session: AMQPSession) throws(AMQPClientError) {
+        do {
+            while !session.isBroken, let event = try session.nextEvent(waitingAtMost: .zero) {
+                try handle(event, of: session)
             }
+        } catch {
+            inFlight.failUnsettled(error)
+            throw error
         }
     }
 

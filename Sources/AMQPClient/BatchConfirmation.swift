@@ -57,14 +57,18 @@ struct BatchConfirmation {
         while lowestPending < states.count, states[lowestPending] != .pending { lowestPending += 1 }
     }
 
-    mutating func record(_ returned: AMQPSession.Returned, of batch: [AMQPOutgoingMessage]) {
+    /// Returns whether a message of this batch matched.
+    @discardableResult
+    mutating func record(_ returned: AMQPSession.Returned, of batch: [AMQPOutgoingMessage]) -> Bool {
         let match = states.indices[lowestPending...].first { index in
             let message = batch[index]
             return states[index] == .pending && returns[index] == nil && message.exchange == returned.exchange
                 && message.routingKey == returned.routingKey
                 && (returned.correlationID == nil || message.properties.correlationID == returned.correlationID)
         }
-        if let match { returns[match] = (returned.replyCode, returned.replyText) }
+        guard let match else { return false }
+        returns[match] = (returned.replyCode, returned.replyText)
+        return true
     }
 
     /// Every written message that was not simply acked, in batch order.

@@ -212,24 +212,50 @@ extension Beat {
         return true
     }
 
-    /// Publishes committed firings; what the broker does not confirm waits for a retry.
+    /// Hands committed firings to the broker and returns before it has confirmed them, so the next
+    /// batch is read, built and committed while the broker works on this one; then reads the
+    /// confirms of the batch before. A firing is logged "sent" only once confirmed; what the broker
+    /// does not take waits for a retry.
     func publish(_ batch: [PendingPublish]) {
-        let now = SystemClock.monotonicMicroseconds()
         guard let broker = connectedBroker() else {
+            let now = SystemClock.monotonicMicroseconds()
             pending += batch.map { delayed($0, at: now) }
             return
         }
+        publishing.append(PublishingFirings(items: batch, broker: broker, batch: broker.startPublishing(batch.map(\.message))))
+        confirmPublished(leaving: 1)
+    }
+
+    /// Reads the broker's verdict on the oldest batches handed to it until at most `leaving` wait.
+    func confirmPublished(leaving: Int = 0) {
+        while publishing.count > leaving {
+            confirm(publishing.removeFirst())
+        }
+    }
+
+    private func confirm(_ firings: PublishingFirings) {
+        let batch = firings.items
         do {
-            try broker.publish(batch.map(\.message))
+            try firings.broker.finishPublishing(firings.batch)
             for item in batch { logSent(item.message, name: name(of: item.key)) }
         } catch {
+            let now = SystemClock.monotonicMicroseconds()
             let failed = Set(error.unconfirmed)
+            // A newer firing of the entry, committed since, replaces one the broker did not take.
+            let newer = Set(publishing.flatMap { $0.items.map(\.key) })
             for (index, item) in batch.enumerated() {
-                if failed.contains(index) { pending.append(delayed(item, at: now)) } else { logSent(item.message, name: name(of: item.key)) }
+                if !failed.contains(index) {
+                    logSent(item.message, name: name(of: item.key))
+                } else if newer.contains(item.key) {
+                    pending.append(item)
+                    supersede(pendingFor: item.key)
+                } else {
+                    pending.append(delayed(item, at: now))
+                }
             }
             if error.kind == .unreachable {
-                self.broker?.close()
-                self.broker = nil
+                firings.broker.close()
+                if self.broker === firings.broker { self.broker = nil }
             }
             logRepeating("publish") {
                 logger.error(
@@ -239,13 +265,15 @@ extension Beat {
         }
     }
 
-    /// Retries the pending publishes whose time has come.
+    /// Reads the confirms still outstanding, then retries the pending publishes whose time has come.
     func publishPending() {
+        confirmPublished()
         let now = SystemClock.monotonicMicroseconds()
         guard pending.contains(where: { $0.nextAttemptAt <= now }) else { return }
         let due = pending.filter { $0.nextAttemptAt <= now }
         pending.removeAll { $0.nextAttemptAt <= now }
         publish(due)
+        confirmPublished()
     }
 
     /// A newer firing of the same entry replaces one still waiting for the broker.
@@ -259,6 +287,7 @@ extension Beat {
     }
 
     func dropPending(reason: String) {
+        confirmPublished()
         for item in pending {
             logger.error(
                 "dropped an unsent firing: \(reason)",

@@ -43,6 +43,9 @@ public final class Beat {
     var invalidEntries: [String: Int] = [:]
     /// Committed firings waiting to be published (only when the broker is not the schedule's Redis).
     var pending: [PendingPublish] = []
+    /// Committed firings handed to the broker whose confirms are still to be read: at most one
+    /// batch while firing, none once `publishPending()` has returned.
+    var publishing: [PublishingFirings] = []
     var nextReloadAt: Int64 = .min
     var reloadPass: ReloadPass?
     var hasLoadedOnce = false

@@ -18,23 +18,57 @@ public final class AMQPBroker: Broker {
     public var description: String { connection.configuration.redacted }
 
     public func publish(_ batch: [CeleryMessage]) throws(BrokerError) {
-        guard !batch.isEmpty else { return }
+        try finishPublishing(startPublishing(batch))
+    }
+
+    /// Writes the batch and returns before RabbitMQ confirms it: the confirms of one batch arrive
+    /// while the next is prepared, instead of RabbitMQ waiting for the beat and the beat for RabbitMQ.
+    ///
+    /// A message whose headers AMQP cannot carry is left out and reported; the others are sent, so
+    /// one bad entry does not hold back the firings of every entry due with it.
+    public func startPublishing(_ batch: [CeleryMessage]) -> PublishingBatch {
         var outgoing: [AMQPOutgoingMessage] = []
         outgoing.reserveCapacity(batch.count)
+        var positions: [Int] = []
+        positions.reserveCapacity(batch.count)
+        var refusals: [String] = []
+        var refused: [Int] = []
         for (index, message) in batch.enumerated() {
             do {
                 outgoing.append(try Self.outgoing(message))
+                positions.append(index)
             } catch {
-                throw BrokerError(.invalidMessage, "task \(message.id) (\(message.task)): \(error.reason)", unconfirmed: Array(batch.indices.dropFirst(index)))
+                refusals.append("task \(message.id) (\(message.task)): \(error.reason)")
+                refused.append(index)
             }
         }
+        let refusal = refused.isEmpty ? nil : BrokerError(.invalidMessage, refusals.joined(separator: "; "), unconfirmed: refused)
+        guard !outgoing.isEmpty else { return PublishingBatch(count: batch.count, progress: .finished(refusal)) }
         do {
-            for queue in Set(batch.filter { $0.destination.exchange.isEmpty }.map(\.destination.queue)) {
+            for queue in Set(positions.map { batch[$0].destination }.filter(\.exchange.isEmpty).map(\.queue)) {
                 try connection.ensureQueue(queue)
             }
-            try connection.publish(outgoing)
         } catch {
-            throw Self.brokerError(error, batchSize: batch.count)
+            return PublishingBatch(count: batch.count, progress: .finished(Self.brokerError(error, batchSize: batch.count)))
+        }
+        let ticket = connection.send(outgoing)
+        return PublishingBatch(count: batch.count, progress: .awaitingConfirms(ticket, positions: positions, refusal: refusal))
+    }
+
+    public func finishPublishing(_ batch: PublishingBatch) throws(BrokerError) {
+        switch batch.progress {
+        case .finished(let error):
+            if let error { throw error }
+        case .awaitingConfirms(let ticket, let positions, let refusal):
+            do {
+                try connection.awaitConfirms(ticket)
+            } catch {
+                var failure = Self.brokerError(error, batchSize: positions.count)
+                failure.unconfirmed = (failure.unconfirmed.map { positions[$0] } + (refusal?.unconfirmed ?? [])).sorted()
+                if let refusal { failure.description += "; " + refusal.description }
+                throw failure
+            }
+            if let refusal { throw refusal }
         }
     }
 
@@ -53,7 +87,7 @@ public final class AMQPBroker: Broker {
             contentType: "application/json", contentEncoding: "utf-8", correlationID: message.id,
             replyTo: message.replyTo, deliveryMode: .persistent, priority: UInt8(clamping: message.priority),
             expiration: message.expirationMilliseconds.map { String($0) },
-            headers: try fieldTable(message.headers))
+            headers: try headerTable(message))
         return AMQPOutgoingMessage(
             exchange: message.destination.exchange, routingKey: message.destination.routingKey,
             body: message.body, properties: properties, mandatory: true)
@@ -63,11 +97,30 @@ public final class AMQPBroker: Broker {
         var reason: String
     }
 
-    static func fieldTable(_ object: JSONObject) throws(HeaderError) -> AMQPFieldTable {
+    /// The message's headers, straight from `forEachHeader`: only the values that are JSON to begin
+    /// with (extra headers, `timelimit`, `stamps`) go through `fieldValue`.
+    static func headerTable(_ message: CeleryMessage) throws(HeaderError) -> AMQPFieldTable {
         var table = AMQPFieldTable()
-        for member in object.members {
-            table.entries.append(AMQPFieldTable.Entry(key: member.key, value: try fieldValue(member.value, at: member.key)))
+        table.entries.reserveCapacity(24)
+        var failure: HeaderError?
+        message.forEachHeader { key, value in
+            guard failure == nil else { return }
+            let field: AMQPFieldValue
+            switch value {
+            case .string(let string): field = .string(string)
+            case .null: field = .null
+            case .integer(let integer): field = .integer(Int(integer))
+            case .json(let json):
+                do throws(HeaderError) {
+                    field = try fieldValue(json, at: key)
+                } catch {
+                    failure = error
+                    return
+                }
+            }
+            table.entries.append(AMQPFieldTable.Entry(key: key, value: field))
         }
+        if let failure { throw failure }
         return table
     }
 

@@ -1,3 +1,4 @@
+internal import AMQPClient
 public import CeleryMessage
 
 /// Somewhere Celery task messages can be published: RabbitMQ or kombu's Redis transport.
@@ -11,10 +12,53 @@ public protocol Broker: AnyObject, CustomStringConvertible {
     /// could not confirm, so a caller can retry only those.
     func publish(_ batch: [CeleryMessage]) throws(BrokerError)
 
+    /// Starts publishing `batch` and may return before the broker has accepted it, so the caller can
+    /// prepare the next batch meanwhile; `finishPublishing(_:)` waits for the broker and says what
+    /// it did not accept, exactly as `publish(_:)` would have. Every started batch must be finished,
+    /// on this broker; several may be started before the first is finished.
+    ///
+    /// By default the batch is published at once and only the outcome waits.
+    func startPublishing(_ batch: [CeleryMessage]) -> PublishingBatch
+
+    func finishPublishing(_ batch: PublishingBatch) throws(BrokerError)
+
     /// Called while the beat is idle so the connection stays alive (AMQP heartbeats).
     func keepAlive()
 
     func close()
+}
+
+extension Broker {
+    public func startPublishing(_ batch: [CeleryMessage]) -> PublishingBatch {
+        do {
+            try publish(batch)
+            return PublishingBatch(count: batch.count, progress: .finished(nil))
+        } catch {
+            return PublishingBatch(count: batch.count, progress: .finished(error))
+        }
+    }
+
+    public func finishPublishing(_ batch: PublishingBatch) throws(BrokerError) {
+        guard case .finished(let error) = batch.progress else {
+            throw BrokerError(.configuration, "\(self) was given a batch another broker started", unconfirmed: Array(0..<batch.count))
+        }
+        if let error { throw error }
+    }
+}
+
+/// A batch `Broker.startPublishing(_:)` started, for `finishPublishing(_:)` on the same broker.
+public struct PublishingBatch: Sendable {
+    enum Progress: Sendable {
+        /// Published (or refused) already; what the broker did not accept.
+        case finished(BrokerError?)
+        /// Written to RabbitMQ (the messages at `positions` of the batch); its publisher confirms
+        /// are still to be read. `refusal`: the messages that could not be sent at all.
+        case awaitingConfirms(AMQPPublishTicket, positions: [Int], refusal: BrokerError?)
+    }
+
+    /// How many messages the batch has.
+    public let count: Int
+    let progress: Progress
 }
 
 /// Why messages were not published, and which ones.

@@ -94,6 +94,66 @@ struct AMQPConnectionTests {
         #expect(try admin.messageCount(queue) == 3)
     }
 
+    @Test("Batches sent before any confirm is awaited are all confirmed, claimed in any order, and arrive in order")
+    func batchesInFlight() throws {
+        let queue = AMQPTestServer.uniqueName("inflight")
+        defer { admin.deleteQueue(queue) }
+        let connection = try connect()
+        try connection.ensureQueue(queue)
+        let batches = (0..<3).map { batch in
+            (0..<400).map { index in AMQPOutgoingMessage(routingKey: queue, body: Array("\(batch)-\(index)".utf8)) }
+        }
+        let tickets = batches.map(connection.send)
+        try connection.awaitConfirms(tickets[2])
+        try connection.awaitConfirms(tickets[0])
+        try connection.awaitConfirms(tickets[1])
+        #expect(throws: AMQPClientError.self) { try connection.awaitConfirms(tickets[1]) }
+        #expect(try admin.messageCount(queue) == 1200)
+        for expected in batches.joined() {
+            #expect(try admin.get(queue)?.body == expected.body)
+        }
+    }
+
+    @Test("An unroutable message fails only the batch in flight that holds it")
+    func unroutableInFlight() throws {
+        let queue = AMQPTestServer.uniqueName("routable")
+        let missing = AMQPTestServer.uniqueName("nosuchqueue")
+        defer { admin.deleteQueue(queue) }
+        let connection = try connect()
+        try connection.ensureQueue(queue)
+        let first = connection.send([AMQPOutgoingMessage(routingKey: queue, body: [1])])
+        let second = connection.send([queue, missing].map { AMQPOutgoingMessage(routingKey: $0, body: [2]) })
+        let third = connection.send([AMQPOutgoingMessage(routingKey: queue, body: [3])])
+        try connection.awaitConfirms(first)
+        let error = try #require(throws: AMQPClientError.self) { try connection.awaitConfirms(second) }
+        #expect(error.kind == .publishRejected)
+        #expect(error.failedMessages.map(\.index) == [1])
+        try connection.awaitConfirms(third)
+        #expect(try admin.messageCount(queue) == 3)
+    }
+
+    @Test("A missing exchange closes the channel: the batches in flight fail, none of the later ones is queued, and the next publish works")
+    func missingExchangeInFlight() throws {
+        let queue = AMQPTestServer.uniqueName("afterclose")
+        let missingExchange = AMQPTestServer.uniqueName("noexchange")
+        defer { admin.deleteQueue(queue) }
+        let connection = try connect()
+        try connection.ensureQueue(queue)
+        let doomed = connection.send([AMQPOutgoingMessage(exchange: missingExchange, routingKey: "x", body: [1])])
+        let following = connection.send((0..<1000).map { _ in AMQPOutgoingMessage(routingKey: queue, body: [2]) })
+        let error = try #require(throws: AMQPClientError.self) { try connection.awaitConfirms(doomed) }
+        #expect(error.kind == .channelClosed)
+        #expect(error.replyCode == 404)
+        let followingError = try #require(throws: AMQPClientError.self) { try connection.awaitConfirms(following) }
+        #expect(followingError.kind == .channelClosed)
+        #expect(followingError.failedMessages.count == 1000)
+        #expect(followingError.failedMessages.allSatisfy { $0.reason == .unconfirmed || $0.reason == .notSent })
+
+        try connection.publish([AMQPOutgoingMessage(routingKey: queue, body: [3])])
+        #expect(try admin.messageCount(queue) == 1)
+        #expect(try admin.get(queue)?.body == [3])
+    }
+
     @Test("ensureQueue creates a missing queue durable, without arguments, as Celery's default config declares it")
     func ensureQueueCreates() throws {
         let queue = AMQPTestServer.uniqueName("created")
@@ -274,22 +334,34 @@ struct AMQPConnectionTests {
 }
 
 @Suite("Heartbeats keep an idle connection and detect a dead one", .enabled(if: AMQPTestServer.isAvailable))
-struct AMQPHeartbeatTests {
+final class AMQPHeartbeatTests {
+    let admin: AMQPTestClient
+    let queue = AMQPTestServer.uniqueName("heartbeat")
+    /// Between the connection and the broker, to make the broker go silent.
+    let proxy: FreezableProxy
+    /// With heartbeat=1, through the proxy, the queue ensured.
+    let connection: AMQPConnection
+
+    init() throws {
+        let server = try AMQPTestServer.required()
+        admin = try AMQPTestClient(url: server.url)
+        proxy = try FreezableProxy(targetPort: try AMQPEndpoint(url: server.url).port)
+        connection = try AMQPConnection(
+            configuration: AMQPConfiguration(url: "amqp://guest:guest@127.0.0.1:\(proxy.port)//?heartbeat=1"))
+        try connection.ensureQueue(queue)
+    }
+
+    deinit {
+        proxy.stop()
+        admin.deleteQueue(queue)
+    }
+
     /// Synchronous on purpose: the broker drops a connection that is silent for 2 s, and an async
     /// test that sleeps with `Task.sleep` only resumes when a cooperative thread is free. With one
     /// per core, two other tests blocking theirs for 2 s (connect timeouts, suspended servers) were
     /// enough to kill the connection this test keeps alive, so it failed on a busy machine.
     @Test("With heartbeat=1 an idle connection survives while serviced, and a silent broker is detected")
     func heartbeats() throws {
-        let server = try AMQPTestServer.required()
-        let admin = try AMQPTestClient(url: server.url)
-        let queue = AMQPTestServer.uniqueName("heartbeat")
-        defer { admin.deleteQueue(queue) }
-        let proxy = try FreezableProxy(targetPort: try AMQPEndpoint(url: server.url).port)
-        defer { proxy.stop() }
-        let connection = try AMQPConnection(
-            configuration: AMQPConfiguration(url: "amqp://guest:guest@127.0.0.1:\(proxy.port)//?heartbeat=1"))
-        try connection.ensureQueue(queue)
 
         // Idle for longer than the broker tolerates without heartbeats (two 1 s intervals): serviced
         // every 100 ms, the connection stays up. (This wait is the behaviour under test.)
@@ -318,5 +390,21 @@ struct AMQPHeartbeatTests {
         proxy.freeze(false)
         try connection.publish([AMQPOutgoingMessage(routingKey: queue, body: [2])])
         #expect(try admin.messageCount(queue) == 2)
+    }
+
+    @Test("A broker that goes silent with batches in flight: each batch reports its messages unconfirmed")
+    func silentWithBatchesInFlight() throws {
+        proxy.freeze(true)
+        usleep(300_000)  // each forwarding thread sees the freeze within one 100 ms poll
+        let first = connection.send([AMQPOutgoingMessage(routingKey: queue, body: [1])])
+        let second = connection.send([1, 2].map { AMQPOutgoingMessage(routingKey: queue, body: [$0]) })
+        let firstError = try #require(throws: AMQPClientError.self) { try connection.awaitConfirms(first) }
+        #expect(firstError.kind == .connectionLost)
+        #expect(firstError.description.contains("no heartbeat from the broker"), "\(firstError)")
+        #expect(firstError.failedMessages.map(\.reason) == [.unconfirmed])
+        let secondError = try #require(throws: AMQPClientError.self) { try connection.awaitConfirms(second) }
+        #expect(secondError.kind == .connectionLost)
+        #expect(secondError.failedMessages.map(\.reason) == [.unconfirmed, .unconfirmed])
+        #expect(!connection.isConnected)
     }
 }

@@ -1,7 +1,8 @@
 // publish-bench URL COUNT [BATCH]: builds COUNT task messages like the beat's (task bench.noop,
-// args [i], expires one hour after sending, the beat's two extra headers) and publishes them with
-// `Broker.publish` in batches of BATCH (1,000, the beat's batch size), each batch confirmed before
-// the next, as `run` does. Prints "messages seconds rate bytes" (bytes: one message's body).
+// args [i], expires one hour after sending, the beat's two extra headers) and publishes them in
+// batches of BATCH (1,000, the beat's batch size) as `run` does: `Broker.startPublishing` for a
+// batch, then `finishPublishing` for the one before, so one batch is confirmed while the next is
+// built. Prints "messages seconds rate bytes" (bytes: one message's body).
 import Broker
 import CeleryMessage
 import CivilTime
@@ -45,11 +46,15 @@ do {
     try broker.publish((0..<min(batchSize, count)).map(message))
     let start = monotonicSeconds()
     var sent = 0
+    var previous: PublishingBatch?
     while sent < count {
         let n = min(batchSize, count - sent)
-        try broker.publish((sent..<(sent + n)).map(message))
+        let started = broker.startPublishing((sent..<(sent + n)).map(message))
+        if let previous { try broker.finishPublishing(previous) }
+        previous = started
         sent += n
     }
+    if let previous { try broker.finishPublishing(previous) }
     let seconds = monotonicSeconds() - start
     print(sent, seconds, Double(sent) / seconds, message(0).body.count)
     broker.close()
