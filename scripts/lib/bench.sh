@@ -64,4 +64,5 @@ bench_compile_probes() {
     mkdir -p "$BENCH_STATE"
     cc -O2 -Wall -o "$BENCH_STATE/benchtool" "$SWIFTBEAT_ROOT/scripts/bench.d/benchtool.c" -lhiredis -lrabbitmq
     cc -O2 -Wall -o "$BENCH_STATE/rabbitmq-publish-baseline" "$SWIFTBEAT_ROOT/scripts/lib/rabbitmq-publish-baseline.c" -lrabbitmq
+    cc -O2 -Wall -o "$BENCH_STATE/celery-headers-publish" "$SWIFTBEAT_ROOT/Benchmarks/RabbitMQProbe/celery-headers-publish.c" -lrabbitmq
 }
