@@ -221,6 +221,12 @@ private func spawn(_ arguments: [String], output: String) throws -> pid_t {
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    // Nothing else of the test process: tests run in parallel, and a server that kept, say, the
+    // write end of another test's pipe to rabbitmqctl would keep that test waiting for EOF for as
+    // long as the server lives.
+    guard closeFrom(3, in: &actions) == 0 else {
+        throw RedisServerError(description: "cannot start \(arguments[0]): posix_spawn_file_actions_addclosefrom_np failed")
+    }
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var processID: pid_t = 0
@@ -229,6 +235,14 @@ private func spawn(_ arguments: [String], output: String) throws -> pid_t {
         throw RedisServerError(description: "cannot start \(arguments[0]): \(String(cString: strerror(status)))")
     }
     return processID
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34 and later; Debian 12 has 2.36),
+/// which Swift's Glibc module does not import: found by name at run time. Returns -1 if absent.
+private func closeFrom(_ descriptor: Int32, in actions: inout posix_spawn_file_actions_t) -> Int32 {
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return -1 }
+    return unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, descriptor)
 }
 
 /// Whether something on 127.0.0.1:port answers an inline PING with a RESP status or error
