@@ -16,14 +16,7 @@ BENCH_PIP_PACKAGES="celery[redis]==5.7.0 celery-redbeat==2.4.2 packaging"
 
 # redis-benchmark (redis-tools), callgrind (valgrind), and a C compiler for the probes.
 bench_install_tools() {
-    local missing=() package
-    for package in redis-tools valgrind gcc libc6-dev; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-    done
-    [ ${#missing[@]} -gt 0 ] || return 0
-    say "installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    install_missing_packages redis-tools valgrind gcc libc6-dev
 }
 
 bench_ensure_venv() {

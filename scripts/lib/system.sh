@@ -11,16 +11,21 @@ SWIFTBEAT_APT_PACKAGES=(
 )
 
 install_system_packages() {
+    install_missing_packages "${SWIFTBEAT_APT_PACKAGES[@]}"
+    # Debian starts the packaged servers on install where it can; the tests start their own on other
+    # ports, so those are left alone (and stopped nowhere: they are not ours).
+}
+
+# install_missing_packages PACKAGE...: apt-get installs those of PACKAGE not installed yet.
+install_missing_packages() {
     local missing=() package
-    for package in "${SWIFTBEAT_APT_PACKAGES[@]}"; do
+    for package in "$@"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
     [ ${#missing[@]} -gt 0 ] || return 0
     say "installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    # Debian starts the packaged servers on install where it can; the tests start their own on other
-    # ports, so those are left alone (and stopped nowhere: they are not ours).
 }
 
 require_swift() {
