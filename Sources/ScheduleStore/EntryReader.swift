@@ -99,7 +99,7 @@ public struct EntryReader {
         // and a connection with unread replies refuses plain calls: drop it.
         defer { if !answered { connection.reset() } }
         var parts: [(keys: ArraySlice<String>, replies: RedisConnection.PendingReplies)] = []
-        let scan: RedisConnection.PendingReplies?
+        var scan: RedisConnection.PendingReplies?
         do {
             var start = 0
             while start < keys.count {
@@ -107,9 +107,11 @@ public struct EntryReader {
                 parts.append((part, try connection.write(Self.valuesRequest(of: part))))
                 start = part.endIndex
             }
-            var scanRequest = RedisPipeline()
-            if let next { scanRequest.append(scanCommand(from: next)) }
-            scan = next == nil ? nil : try connection.write(scanRequest)
+            if let next {
+                var request = RedisPipeline()
+                request.append(scanCommand(from: next))
+                scan = try connection.write(request)
+            }
         } catch {
             throw .redis(error)
         }
