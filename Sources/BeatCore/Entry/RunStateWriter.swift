@@ -11,7 +11,7 @@ public enum RunStateWriter {
     public static func write(
         totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8]
     ) throws(JSONError) -> [UInt8] {
-        let found = try JSONParser.locateMembers(names, in: original)
+        let found = try JSONParser.locateMembers(memberNames, in: original)
         var count: [UInt8] = []
         JSONWriter.appendDecimal(totalRunCount, to: &count)
         let lastRun = PythonDatetime.encodedBytes(lastRunAt)
@@ -25,7 +25,7 @@ public enum RunStateWriter {
             output.append(contentsOf: bytes)
             cursor = range.upperBound
         }
-        let (countRange, lastRunRange) = (found.ranges[0], found.ranges[1])
+        let (countRange, lastRunRange) = (found[0], found[1])
         if let countRange, let lastRunRange, lastRunRange.lowerBound < countRange.lowerBound {
             replace(lastRunRange, with: lastRun)
             replace(countRange, with: count)
@@ -49,5 +49,7 @@ public enum RunStateWriter {
     }
 
     private static let names = ["total_run_count", "last_run_at"]
+    /// Prepared once: this runs at every firing.
+    private static let memberNames = JSONMemberNames(names)
     private static let quotedNames = names.map { JSONWriter.serialize(.string($0)) }
 }
