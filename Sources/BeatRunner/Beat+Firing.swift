@@ -166,7 +166,8 @@ extension Beat {
 
     private func decodeKnown(key: String, value: [UInt8]) throws -> Entry {
         do {
-            return try EntryDecoder.decode(key: key, name: name(of: key), json: value, knownSchedule: timetable[key]?.schedule)
+            return try EntryDecoder.decode(
+                key: key, name: name(of: key), json: value, knownSchedule: timetable[key]?.schedule, cache: &scheduleCache)
         } catch {
             timetable.remove(key: key)
             throw error
