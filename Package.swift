@@ -77,7 +77,8 @@ let package = Package(
             name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
-            name: "BeatRunnerTests", dependencies: ["BeatRunner", "BeatCore", "CeleryMessage", "JSON", "CivilTime"],
+            name: "BeatRunnerTests",
+            dependencies: ["BeatRunner", "BeatCore", "CeleryMessage", "JSON", "CivilTime", "RedisClient", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
             name: "IntegrationTests",

@@ -25,9 +25,8 @@ public final class Beat {
     var timetable: Timetable
     var election: LeaderElection
     var lock: LeaderLock
-    var committer: CommitScript
     var producer = CeleryProducer()
-    let push: CommitScript.Push?
+    let push: CommitTransaction.Push?
 
     /// The scheduler's Redis; nil until connected (and after a failed connect).
     var redis: RedisConnection? {
@@ -43,6 +42,9 @@ public final class Beat {
     var invalidEntries: [String: Int] = [:]
     /// Committed firings waiting to be published (only when the broker is not the schedule's Redis).
     var pending: [PendingPublish] = []
+    /// Firings committed during this `fireDue` and not yet handed to the broker (only when the
+    /// broker is not the schedule's Redis).
+    var committed: [PendingPublish] = []
     /// Committed firings handed to the broker whose confirms are still to be read: at most one
     /// batch while firing, none once `publishPending()` has returned.
     var publishing: [PublishingFirings] = []
@@ -70,7 +72,6 @@ public final class Beat {
         lock = LeaderLock(
             key: configuration.lockKey, token: Self.lockToken(producer: producer),
             ttlMilliseconds: configuration.lockTTL.microseconds / 1000)
-        committer = CommitScript(lockKey: configuration.lockKey)
         push = configuration.sameServerPush
         redisBackoff = Backoff(maximum: configuration.standbyRetry.microseconds)
     }
@@ -83,7 +84,7 @@ public final class Beat {
                 "scheduler": "\(configuration.scheduler.redactedURL)", "broker": "\(configuration.broker)",
                 "prefix": "\(configuration.keyPrefix)", "timezone": "\(configuration.zone.identifier)",
                 "lock.key": "\(configuration.lockKey)", "lock.ttl": "\(configuration.lockTTL)",
-                "delivery": "\(push == nil ? "commit, then publish" : "commit and push in one redis script")",
+                "delivery": "\(push == nil ? "commit, then publish" : "commit and push in one redis transaction")",
             ])
         var seeded = configuration.seedEntries.isEmpty
         while !wakeup.shutdownRequested {

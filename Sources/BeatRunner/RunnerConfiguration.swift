@@ -50,12 +50,12 @@ public struct RunnerConfiguration: Sendable {
     }
 
     /// When the broker is the scheduler's own Redis server (the common setup), a firing's message
-    /// is pushed in the same script that writes its run state back, so both happen or neither does.
-    var sameServerPush: CommitScript.Push? {
+    /// is pushed in the same transaction that writes its run state back, so both happen or neither does.
+    var sameServerPush: CommitTransaction.Push? {
         guard case .redis(let brokerRedis) = broker, brokerRedis.endpoint == scheduler.endpoint,
             brokerRedis.username == scheduler.username, brokerRedis.password == scheduler.password
         else { return nil }
-        return CommitScript.Push(brokerDatabase: brokerRedis.database, scheduleDatabase: scheduler.database)
+        return CommitTransaction.Push(brokerDatabase: brokerRedis.database, scheduleDatabase: scheduler.database)
     }
 }
 

@@ -5,10 +5,10 @@ import TestSupport
 
 /// Where the beat sends in an HA test, and so which fence stops a node that lost the lock.
 enum HABroker: String, CustomStringConvertible, Sendable, CaseIterable {
-    /// Database 0 of the scheduler's own redis-server: the commit script checks the lock token and
+    /// Database 0 of the scheduler's own redis-server: the commit transaction checks the lock token and
     /// pushes the message in one step.
     case sameServer
-    /// A second redis-server: the commit script checks the token and writes the run state, and the
+    /// A second redis-server: the commit transaction checks the token and writes the run state, and the
     /// message is published right after; the node's own lease check guards each batch.
     case separateServer
 

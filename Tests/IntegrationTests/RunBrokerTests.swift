@@ -61,7 +61,7 @@ import TestSupport
         try harness.set("tick", Self.entry(every: #"{"every": 1}"#))
         harness.brokerURL = "\(harness.redis.url)/9"
         try harness.launchBeat()
-        #expect(harness.log.contains("commit and push in one redis script"))
+        #expect(harness.log.contains("commit and push in one redis transaction"))
         try waitUntil("the broker failure to be logged", timeout: .seconds(30)) {
             !harness.logLines(containing: "cannot reach the broker").isEmpty
         }

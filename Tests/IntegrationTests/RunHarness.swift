@@ -7,7 +7,7 @@ import TestSupport
 
 /// One `swiftbeat run` process against a private redis-server, as issue 4's tests use it: entries
 /// in db 1 under `tasks:meta:`, the broker in db 0 of the same server unless told otherwise (the
-/// common setup, where a firing's message and its write-back are one script), and helpers to edit
+/// common setup, where a firing's message and its write-back are one transaction), and helpers to edit
 /// entries the way a user with redis-cli would (raw SET/DEL, no notification).
 final class RunHarness {
     static let prefix = "tasks:meta:"

@@ -48,7 +48,7 @@ import TestSupport
         try harness.launchBeat()
 
         // At every moment, each entry's stored count says exactly how many of its messages were
-        // sent: the write-back is never behind (same-server broker: one script does both).
+        // sent: the write-back is never behind (same-server broker: one transaction does both).
         var snapshots = 0
         try waitUntil("four firings of each entry:\n\(harness.log.suffix(2000))", timeout: .seconds(45), pollingEvery: .milliseconds(20)) {
             let (current, legacyValue, messages) = try snapshot(harness)

@@ -1,0 +1,169 @@
+@testable import BeatRunner
+import RedisClient
+import Testing
+import TestSupport
+
+/// The commit's guarantees, against a real redis-server: what is checked is what gets committed,
+/// and a lock or an entry written between the check and the commit makes EXEC run nothing.
+@Suite struct CommitTransactionTests {
+    private let lockKey = "celery:beat:task_lock"
+    private let token = #"{"token": "mine"}"#
+
+    private func firing(_ name: String, expected: String, updated: String, lists: [String] = ["celery"]) -> CommitTransaction.Firing {
+        CommitTransaction.Firing(
+            key: "tasks:meta:\(name)", expected: Array(expected.utf8), updated: Array(updated.utf8), lists: lists,
+            payload: Array("message of \(name)".utf8))
+    }
+
+    /// Sets up the lock and two entries, checks them, lets `meanwhile` act through a second
+    /// connection, commits; returns the outcome and the connection to look at the result.
+    private func checkThenCommit(
+        push: CommitTransaction.Push? = CommitTransaction.Push(brokerDatabase: 0, scheduleDatabase: 0),
+        meanwhile: (RedisConnection) throws -> Void = { _ in }
+    ) throws -> (CommitTransaction.CheckOutcome?, CommitTransaction.CommitOutcome?, RedisConnection, RedisServer) {
+        let server = try RedisServer.start()
+        let configuration = try RedisConfiguration(url: server.url)
+        let beat = try RedisConnection(configuration: configuration)
+        let other = try RedisConnection(configuration: configuration)
+        _ = try beat.send("SET", lockKey, token)
+        _ = try beat.send("SET", "tasks:meta:a", "a0")
+        _ = try beat.send("SET", "tasks:meta:b", "b0")
+        let firings = [firing("a", expected: "a0", updated: "a1"), firing("b", expected: "b0", updated: "b1")]
+        let check = CommitTransaction.checkOutcome(
+            try beat.pipeline(CommitTransaction.checkRequest(firings, lockKey: lockKey)), of: firings, token: token)
+        try meanwhile(other)
+        let commit = CommitTransaction.commitOutcome(try beat.pipeline(CommitTransaction.commitRequest(firings, push: push)))
+        return (check, commit, beat, server)
+    }
+
+    private func value(_ key: String, _ connection: RedisConnection) throws -> String? {
+        try connection.send("GET", key).string
+    }
+
+    private func list(_ key: String, _ connection: RedisConnection) throws -> [String] {
+        try connection.send("LRANGE", key, "0", "-1").array?.compactMap(\.string) ?? []
+    }
+
+    @Test func unchangedEntriesAreWrittenAndPushedTogether() throws {
+        let (check, commit, redis, server) = try checkThenCommit()
+        defer { server.stop() }
+        #expect(check == .checked([.unchanged, .unchanged]))
+        #expect(commit == .committed)
+        #expect(try value("tasks:meta:a", redis) == "a1")
+        #expect(try value("tasks:meta:b", redis) == "b1")
+        #expect(try list("celery", redis) == ["message of b", "message of a"])
+    }
+
+    @Test func anEntryEditedAfterTheCheckAbortsTheWholeGroup() throws {
+        let (_, commit, redis, server) = try checkThenCommit { other in _ = try other.send("SET", "tasks:meta:b", "edited") }
+        defer { server.stop() }
+        #expect(commit == .aborted)
+        #expect(try value("tasks:meta:a", redis) == "a0")
+        #expect(try value("tasks:meta:b", redis) == "edited")
+        #expect(try list("celery", redis).isEmpty)
+    }
+
+    @Test func anEntryDeletedAfterTheCheckIsNotRecreated() throws {
+        let (_, commit, redis, server) = try checkThenCommit { other in _ = try other.send("DEL", "tasks:meta:a") }
+        defer { server.stop() }
+        #expect(commit == .aborted)
+        #expect(try value("tasks:meta:a", redis) == nil)
+        #expect(try list("celery", redis).isEmpty)
+    }
+
+    @Test func aLockTakenAfterTheCheckPushesNothing() throws {
+        let (_, commit, redis, server) = try checkThenCommit { other in
+            _ = try other.send("DEL", lockKey)
+            _ = try other.send("SET", lockKey, #"{"token": "another node"}"#, "NX")
+        }
+        defer { server.stop() }
+        #expect(commit == .aborted)
+        #expect(try list("celery", redis).isEmpty)
+        #expect(try value("tasks:meta:a", redis) == "a0")
+    }
+
+    @Test func aLockThatRanOutAfterTheCheckPushesNothing() throws {
+        let (_, commit, redis, server) = try checkThenCommit { other in
+            _ = try other.send("PEXPIRE", lockKey, "1")
+            #expect(RedisServer.waitUntil(timeout: .seconds(10)) { (try? other.send("EXISTS", lockKey).integer) == 0 })
+        }
+        defer { server.stop() }
+        #expect(commit == .aborted)
+        #expect(try list("celery", redis).isEmpty)
+    }
+
+    @Test func aTTLOnAnEntryIsKept() throws {
+        let (_, commit, redis, server) = try checkThenCommit { _ in }
+        defer { server.stop() }
+        #expect(commit == .committed)
+        _ = try redis.send("EXPIRE", "tasks:meta:a", "1000")
+        // Commit again on top of what was written: the TTL set in between survives the SET.
+        let again = [firing("a", expected: "a1", updated: "a2")]
+        #expect(CommitTransaction.checkOutcome(try redis.pipeline(CommitTransaction.checkRequest(again, lockKey: lockKey)), of: again, token: token)
+            == .checked([.unchanged]))
+        #expect(CommitTransaction.commitOutcome(try redis.pipeline(CommitTransaction.commitRequest(again, push: nil))) == .committed)
+        #expect(try value("tasks:meta:a", redis) == "a2")
+        #expect(try (redis.send("TTL", "tasks:meta:a").integer ?? -1) > 900)
+    }
+
+    @Test func messagesGoToTheBrokerDatabaseAndTheConnectionStaysOnTheSchedule() throws {
+        let (_, commit, redis, server) = try checkThenCommit(push: CommitTransaction.Push(brokerDatabase: 3, scheduleDatabase: 0))
+        defer { server.stop() }
+        #expect(commit == .committed)
+        #expect(try list("celery", redis).isEmpty)
+        #expect(try value("tasks:meta:a", redis) == "a1")
+        _ = try redis.send("SELECT", "3")
+        #expect(try list("celery", redis) == ["message of b", "message of a"])
+    }
+
+    @Test func aPushRefusedByRedisIsReported() throws {
+        let (_, commit, redis, server) = try checkThenCommit { other in _ = try other.send("HSET", "celery", "not", "a list") }
+        defer { server.stop() }
+        guard case .committedWithoutPush(let failure) = commit else {
+            Issue.record("expected the push to be refused, got \(String(describing: commit))")
+            return
+        }
+        #expect(failure.hasPrefix("WRONGTYPE"))
+        #expect(try value("tasks:meta:a", redis) == "a1")
+    }
+
+    // MARK: The parts without a server
+
+    @Test func theCheckSaysWhatChanged() {
+        let firings = [firing("a", expected: "a0", updated: "a1"), firing("b", expected: "b0", updated: "b1"), firing("c", expected: "c0", updated: "c1")]
+        let replies: [RedisReply] = [
+            .status("OK"), .bulk(Array(token.utf8)), .array([.bulk(Array("a0".utf8)), .bulk(Array("b9".utf8)), .null]),
+        ]
+        #expect(CommitTransaction.checkOutcome(replies, of: firings, token: token) == .checked([.unchanged, .modified, .missing]))
+        var stolen = replies
+        stolen[1] = .bulk(Array("someone else".utf8))
+        #expect(CommitTransaction.checkOutcome(stolen, of: firings, token: token) == .notLeader)
+        stolen[1] = .null
+        #expect(CommitTransaction.checkOutcome(stolen, of: firings, token: token) == .notLeader)
+        #expect(CommitTransaction.checkOutcome([.error("ERR"), replies[1], replies[2]], of: firings, token: token) == nil)
+        #expect(CommitTransaction.checkOutcome(Array(replies.prefix(2)) + [.array([])], of: firings, token: token) == nil)
+    }
+
+    @Test func oneLPushPerListInTheOrderListsFirstAppear() throws {
+        let firings = [
+            firing("a", expected: "", updated: "A", lists: ["q1"]),
+            firing("b", expected: "", updated: "B", lists: ["q2", "q1"]),
+            firing("c", expected: "", updated: "C", lists: ["q1"]),
+        ]
+        let request = CommitTransaction.commitRequest(firings, push: CommitTransaction.Push(brokerDatabase: 0, scheduleDatabase: 0))
+        var expected = RedisPipeline()
+        expected.append("MULTI")
+        expected.append("SET", "tasks:meta:a", "A", "KEEPTTL")
+        expected.append("SET", "tasks:meta:b", "B", "KEEPTTL")
+        expected.append("SET", "tasks:meta:c", "C", "KEEPTTL")
+        expected.append("LPUSH", "q1", "message of a", "message of b", "message of c")
+        expected.append("LPUSH", "q2", "message of b")
+        expected.append("EXEC")
+        #expect(request == expected)
+        var withoutPush = RedisPipeline()
+        withoutPush.append("MULTI")
+        withoutPush.append("SET", "tasks:meta:a", "A", "KEEPTTL")
+        withoutPush.append("EXEC")
+        #expect(CommitTransaction.commitRequest([firings[0]], push: nil) == withoutPush)
+    }
+}
