@@ -27,9 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // C libraries, from Debian's libhiredis-dev and librabbitmq-dev.
+        // C libraries, from Debian's libhiredis-dev and librabbitmq-dev. librabbitmq is not linked:
+        // CRabbitMQ opens it at the first AMQP connection (see its header for why).
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
-        .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+        .target(name: "CRabbitMQ"),
 
         // Pure building blocks, no Foundation: the beat must stay small (see README, "Performance").
         .target(name: "JSON", swiftSettings: strictness),
