@@ -12,12 +12,15 @@ let strictness: [SwiftSetting] = [
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
 /// How the beat is linked on Linux in release builds, for its resident memory (BENCHMARKS.md, "Memory"):
-/// lld with RELR relocations (`-z pack-relative-relocs`, read by glibc 2.36 and later), so that the
-/// position-independent binary's 40,000 relative relocations take 8 KB instead of the 945 KB of
-/// `.rela.dyn` that ld.so reads, and so keeps resident, at every start.
+/// - lld with RELR relocations (`-z pack-relative-relocs`, read by glibc 2.36 and later): the
+///   position-independent binary's 40,000 relative relocations take 8 KB instead of the 945 KB of
+///   `.rela.dyn` that ld.so reads, and so keeps resident, at every start.
+/// - libstdc++ from its static archive, through the linker script `Linking/libstdc++.so` (the
+///   `-lstdc++` of `--static-swift-stdlib` comes before any flag a package can add, so only the
+///   library path can redirect it).
 let residentMemoryLinking: [LinkerSetting] = [
     .unsafeFlags(
-        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-L", Context.packageDirectory + "/Linking"],
         .when(platforms: [.linux], configuration: .release))
 ]
 
