@@ -18,9 +18,17 @@ let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 /// - libstdc++ from its static archive, through the linker script `Linking/libstdc++.so` (the
 ///   `-lstdc++` of `--static-swift-stdlib` comes before any flag a package can add, so only the
 ///   library path can redirect it).
+/// - The functions a running beat executes first and together (`Linking/hot-functions.txt`, written
+///   by `scripts/hot-functions`): the kernel maps 64 KB around each page of code touched, and spread
+///   over 10 MB of code they kept almost all of it resident. Names the list has and the binary does
+///   not are skipped silently: a stale list costs memory, never correctness.
 let residentMemoryLinking: [LinkerSetting] = [
     .unsafeFlags(
-        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-L", Context.packageDirectory + "/Linking"],
+        [
+            "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-L", Context.packageDirectory + "/Linking",
+            "-Xlinker", "--symbol-ordering-file=" + Context.packageDirectory + "/Linking/hot-functions.txt",
+            "-Xlinker", "--no-warn-symbol-ordering",
+        ],
         .when(platforms: [.linux], configuration: .release))
 ]
 
