@@ -22,12 +22,15 @@ let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 ///   by `scripts/hot-functions`): the kernel maps 64 KB around each page of code touched, and spread
 ///   over 10 MB of code they kept almost all of it resident. Names the list has and the binary does
 ///   not are skipped silently: a stale list costs memory, never correctness.
+/// - No dynamic symbol table of the beat's own functions: `--static-swift-stdlib` exports them
+///   (`-export-dynamic`, for Swift libraries a program would load at run time; the beat loads none),
+///   and ld.so's lookups kept the 280 KB of names resident.
 let residentMemoryLinking: [LinkerSetting] = [
     .unsafeFlags(
         [
             "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-L", Context.packageDirectory + "/Linking",
             "-Xlinker", "--symbol-ordering-file=" + Context.packageDirectory + "/Linking/hot-functions.txt",
-            "-Xlinker", "--no-warn-symbol-ordering",
+            "-Xlinker", "--no-warn-symbol-ordering", "-Xlinker", "--no-export-dynamic",
         ],
         .when(platforms: [.linux], configuration: .release))
 ]
