@@ -11,6 +11,30 @@ let strictness: [SwiftSetting] = [
 
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
+/// How the beat is linked on Linux in release builds, for its resident memory (BENCHMARKS.md, "Memory"):
+/// - lld with RELR relocations (`-z pack-relative-relocs`, read by glibc 2.36 and later): the
+///   position-independent binary's 40,000 relative relocations take 8 KB instead of the 945 KB of
+///   `.rela.dyn` that ld.so reads, and so keeps resident, at every start.
+/// - libstdc++ from its static archive, through the linker script `Linking/libstdc++.so` (the
+///   `-lstdc++` of `--static-swift-stdlib` comes before any flag a package can add, so only the
+///   library path can redirect it).
+/// - The functions a running beat executes first and together (`Linking/hot-functions.txt`, written
+///   by `scripts/hot-functions`): the kernel maps 64 KB around each page of code touched, and spread
+///   over 10 MB of code they kept almost all of it resident. Names the list has and the binary does
+///   not are skipped silently: a stale list costs memory, never correctness.
+/// - No dynamic symbol table of the beat's own functions: `--static-swift-stdlib` exports them
+///   (`-export-dynamic`, for Swift libraries a program would load at run time; the beat loads none),
+///   and ld.so's lookups kept the 280 KB of names resident.
+let residentMemoryLinking: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-L", Context.packageDirectory + "/Linking",
+            "-Xlinker", "--symbol-ordering-file=" + Context.packageDirectory + "/Linking/hot-functions.txt",
+            "-Xlinker", "--no-warn-symbol-ordering", "-Xlinker", "--no-export-dynamic",
+        ],
+        .when(platforms: [.linux], configuration: .release))
+]
+
 let package = Package(
     name: "swiftbeat",
     platforms: [.macOS(.v15)],
@@ -27,9 +51,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // C libraries, from Debian's libhiredis-dev and librabbitmq-dev.
+        // C libraries, from Debian's libhiredis-dev and librabbitmq-dev. librabbitmq is not linked:
+        // CRabbitMQ opens it at the first AMQP connection (see its header for why).
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
-        .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+        .target(name: "CRabbitMQ"),
 
         // Pure building blocks, no Foundation: the beat must stay small (see README, "Performance").
         .target(name: "JSON", swiftSettings: strictness),
@@ -61,7 +86,7 @@ let package = Package(
                 "BeatRunner", "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient", "AMQPClient", "JSON", "CivilTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
             ],
-            swiftSettings: strictness),
+            swiftSettings: strictness, linkerSettings: residentMemoryLinking),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictness),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strictness),

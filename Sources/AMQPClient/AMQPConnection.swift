@@ -27,11 +27,13 @@ public final class AMQPConnection {
     private var ensuredQueues: Set<String> = []
     private var isClosedByCaller = false
     /// Memory for one outgoing message at a time; recycled after each `basic.publish`.
-    private let publishPool = AMQPPool()
+    private let publishPool: AMQPPool
 
     /// Connects to the first endpoint that accepts: TCP or TLS, login, channel 1 in confirm mode.
     public init(configuration: AMQPConfiguration) throws(AMQPClientError) {
+        try RabbitMQLibrary.load()
         self.configuration = configuration
+        publishPool = AMQPPool()
         session = try connect()
     }
 
