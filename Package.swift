@@ -1,6 +1,10 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Every Swift target is compiled in the Swift 6 language mode with strict concurrency,
 /// and with the upcoming features that keep dependencies and existentials explicit.
 let strictness: [SwiftSetting] = [
@@ -12,9 +16,10 @@ let strictness: [SwiftSetting] = [
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
 /// How the beat is linked on Linux in release builds, for its resident memory (BENCHMARKS.md, "Memory"):
-/// - lld with RELR relocations (`-z pack-relative-relocs`, read by glibc 2.36 and later): the
-///   position-independent binary's 40,000 relative relocations take 8 KB instead of the 945 KB of
-///   `.rela.dyn` that ld.so reads, and so keeps resident, at every start.
+/// - lld, with RELR relocations (`-z pack-relative-relocs`) where the build machine's glibc reads them
+///   (2.36 and later; `buildMachineReadsRELR`): the position-independent binary's 40,000 relative
+///   relocations take 8 KB instead of the 945 KB of `.rela.dyn` that ld.so reads, and so keeps
+///   resident, at every start. An older glibc would ignore them and the binary would crash at start.
 /// - libstdc++ from its static archive, through the linker script `Linking/libstdc++.so` (the
 ///   `-lstdc++` of `--static-swift-stdlib` comes before any flag a package can add, so only the
 ///   library path can redirect it).
@@ -28,12 +33,31 @@ let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let residentMemoryLinking: [LinkerSetting] = [
     .unsafeFlags(
         [
-            "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-L", Context.packageDirectory + "/Linking",
+            "-use-ld=lld", "-L", Context.packageDirectory + "/Linking",
             "-Xlinker", "--symbol-ordering-file=" + Context.packageDirectory + "/Linking/hot-functions.txt",
             "-Xlinker", "--no-warn-symbol-ordering", "-Xlinker", "--no-export-dynamic",
-        ],
+        ] + (buildMachineReadsRELR ? ["-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"] : []),
         .when(platforms: [.linux], configuration: .release))
 ]
+
+/// True when this machine's glibc is 2.36 or later. The beat is built where it runs (or on the same
+/// distribution), so the build machine's loader stands for the one that will load it.
+var buildMachineReadsRELR: Bool {
+    #if canImport(Glibc)
+    var buffer = [UInt8](repeating: 0, count: 64)
+    let length = buffer.withUnsafeMutableBufferPointer { bytes in
+        bytes.withMemoryRebound(to: CChar.self) { confstr(Int32(_CS_GNU_LIBC_VERSION), $0.baseAddress, $0.count) }
+    }
+    guard length > 1, length <= buffer.count else { return false }
+    // "glibc 2.36"
+    let text = String(decoding: buffer[..<(length - 1)], as: UTF8.self)
+    let parts = text.split(separator: " ").last?.split(separator: ".").compactMap { Int($0) } ?? []
+    guard parts.count >= 2 else { return false }
+    return (parts[0], parts[1]) >= (2, 36)
+    #else
+    return false
+    #endif
+}
 
 let package = Package(
     name: "swiftbeat",
