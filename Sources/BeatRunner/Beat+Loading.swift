@@ -169,8 +169,12 @@ extension Beat {
         logger.error("skipping invalid entry", metadata: ["key": "\(key)", "reason": "\(reason)"])
     }
 
+    /// Compares and drops the prefix byte by byte, as Redis matches keys: by characters, it was
+    /// a walk over grapheme clusters at every firing.
     func name(of key: String) -> String {
-        key.hasPrefix(configuration.keyPrefix) ? String(key.dropFirst(configuration.keyPrefix.count)) : key
+        let prefix = configuration.keyPrefix.utf8
+        guard key.utf8.starts(with: prefix), let name = String(key.utf8.dropFirst(prefix.count)) else { return key }
+        return name
     }
 
     /// Reads what the change subscription received and reloads those keys.

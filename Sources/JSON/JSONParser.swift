@@ -469,7 +469,8 @@ struct JSONReader {
     }
 }
 
-private func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+/// Whether the `count` bytes at `lhs` and `rhs` are the same.
+func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     for offset in 0..<count where lhs[offset] != rhs[offset] {
         return false
     }
