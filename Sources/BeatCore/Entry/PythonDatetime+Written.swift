@@ -14,9 +14,15 @@ extension PythonDatetime {
 
     /// `encode(instant)` as JSON text, written byte by byte: this runs once per firing.
     public static func encodedBytes(_ instant: Instant) -> [UInt8] {
-        let wall = CivilDateTime(instant)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(160)
+        appendEncoded(instant, to: &bytes)
+        return bytes
+    }
+
+    /// `encodedBytes(instant)` appended to `bytes`, with no array of its own.
+    public static func appendEncoded(_ instant: Instant, to bytes: inout [UInt8]) {
+        let wall = CivilDateTime(instant)
         func append(_ field: Int, _ value: Int) {
             let prefix = writtenPrefixes[field]
             bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
@@ -30,7 +36,6 @@ extension PythonDatetime {
         append(5, wall.second)
         append(6, wall.microsecond)
         bytes.append(UInt8(ascii: "}"))
-        return bytes
     }
 
     /// What `decode` gives for `text` when it has exactly the written form (nil inside: an
