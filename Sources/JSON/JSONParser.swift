@@ -104,6 +104,9 @@ struct JSONReader {
     }
 
     mutating func skipWhitespace() {
+        // Most calls meet a token at once (or after the one space of `", "` and `": "`): every
+        // whitespace byte is at most 0x20, so one comparison settles the common case.
+        guard index < bytes.count, bytes[index] <= 0x20 else { return }
         var position = index
         while position < bytes.count {
             switch bytes[position] {
