@@ -61,7 +61,10 @@ public struct KombuRedisEnvelope: Sendable {
         writer.rawFragment(Fragment.afterBody, endsWithValue: false)
         message.forEachHeader { name, value in
             switch name {
-            case .celery(let header): writer.key(Fragment.headerKeys[header.rawValue])
+            case .celery(let header):
+                let prepared = Fragment.headers[header.rawValue]
+                writer.write(prepared.text)
+                if prepared.isMember { return }
             case .extra(let key): writer.key(key)
             }
             switch value {
@@ -119,7 +122,11 @@ public struct KombuRedisEnvelope: Sendable {
         static let priority = Array(#"}, "priority": "#.utf8)
         static let deliveryTag = Array(#", "body_encoding": "base64", "delivery_tag": "#.utf8)
         static let end = Array("}}".utf8)
-        /// Celery's header names, by `CeleryMessage.Header`.
-        static let headerKeys = CeleryMessage.Header.allCases.map { JSONWriter.PreparedKey($0.name) }
+        /// Celery's headers, by `CeleryMessage.Header`: the whole member when its value is the
+        /// same in every message, the key otherwise.
+        static let headers = CeleryMessage.Header.allCases.map { header in
+            guard let constant = header.constantValue else { return (text: JSONWriter.Prepared.key(header.name), isMember: false) }
+            return (text: JSONWriter.Prepared.member(header.name, constant.json), isMember: true)
+        }
     }
 }

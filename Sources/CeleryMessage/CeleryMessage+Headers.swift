@@ -13,6 +13,18 @@ extension CeleryMessage {
         /// The header's name in the message.
         public var name: String { Self.names[rawValue] }
 
+        /// The value Celery gives this header in every message; nil when it depends on the
+        /// message. An encoding may prepare such a header, name and value, once.
+        public var constantValue: HeaderValue? {
+            switch self {
+            case .lang: .string("py")
+            case .groupIndex, .ignoreResult, .stampedHeaders: .null
+            case .retries, .replacedTaskNesting: .integer(0)
+            case .stamps: .json(.object([:]))
+            default: nil
+            }
+        }
+
         static let names = [
             "lang", "task", "id", "shadow", "eta", "expires", "group", "group_index", "retries", "timelimit", "root_id",
             "parent_id", "argsrepr", "kwargsrepr", "origin", "ignore_result", "replaced_task_nesting", "stamped_headers",
@@ -30,7 +42,8 @@ extension CeleryMessage {
         }
     }
 
-    /// A header's name: one of Celery's, or an extra one.
+    /// A header's name: one of Celery's, with Celery's value, or an extra one (which may
+    /// replace one of Celery's in place).
     public enum HeaderName {
         case celery(Header)
         case extra(String)
@@ -78,7 +91,7 @@ extension CeleryMessage {
         let overrides = extraHeaders.members.contains { Header.named($0.key) != nil }
         for header in Header.allCases {
             if overrides, let replacement = extraHeaders[header.name] {
-                visit(.celery(header), .json(replacement))
+                visit(.extra(header.name), .json(replacement))
             } else {
                 visit(.celery(header), value(of: header))
             }
@@ -98,26 +111,22 @@ extension CeleryMessage {
 
     /// Celery's value of `header` for this message.
     private func value(of header: Header) -> HeaderValue {
-        switch header {
-        case .lang: .string("py")
+        if let constant = header.constantValue { return constant }
+        return switch header {
         case .task: .string(task)
         case .id: .string(id)
         case .shadow: Self.optional(shadow)
         case .eta: eta.map(HeaderValue.instant) ?? .null
         case .expires: expires.map(HeaderValue.instant) ?? .null
         case .group: Self.optional(group)
-        case .groupIndex: .null
-        case .retries: .integer(0)
         case .timelimit: .timeLimit(hard: timeLimit, soft: softTimeLimit)
         case .rootID: .string(rootID)
         case .parentID: Self.optional(parentID)
         case .argsrepr: .string(argsRepr)
         case .kwargsrepr: .string(kwargsRepr)
         case .origin: .string(origin)
-        case .ignoreResult: .null
-        case .replacedTaskNesting: .integer(0)
-        case .stampedHeaders: .null
-        case .stamps: .json(.object([:]))
+        case .lang, .groupIndex, .retries, .ignoreResult, .replacedTaskNesting, .stampedHeaders, .stamps:
+            preconditionFailure("\(header.name) has a constant value, returned above")
         }
     }
 

@@ -87,25 +87,40 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
-    /// An object key with its quotes and colon written out once, with and without the separator
-    /// before it: for the keys an encoder writes in every message, where quoting and checking
-    /// each one again cost more than copying its bytes.
-    public struct PreparedKey: Sendable {
+    /// An object key with its quotes and colon, or a whole member (key and value), written out
+    /// once, with and without the separator before it: for what an encoder writes in every
+    /// message, where quoting and checking each piece again cost more than copying its bytes.
+    public struct Prepared: Sendable {
         fileprivate let first: [UInt8]
         fileprivate let separated: [UInt8]
+        fileprivate let endsWithValue: Bool
 
-        public init(_ key: String, style: Style = .python) {
-            var writer = JSONWriter(style: style, reservingCapacity: key.utf8.count + 6)
+        /// A key and its colon: the next call writes its value.
+        public static func key(_ key: String, style: Style = .python) -> Prepared {
+            var writer = JSONWriter(style: style)
             writer.key(key)
-            first = writer.bytes
-            separated = Array((style == .python ? ", " : ",").utf8) + first
+            return Prepared(writer.bytes, style: style, endsWithValue: false)
+        }
+
+        /// A member whose value is the same every time.
+        public static func member(_ key: String, _ value: JSONValue, style: Style = .python) -> Prepared {
+            var writer = JSONWriter(style: style)
+            writer.key(key)
+            writer.value(value)
+            return Prepared(writer.bytes, style: style, endsWithValue: true)
+        }
+
+        private init(_ bytes: [UInt8], style: Style, endsWithValue: Bool) {
+            first = bytes
+            separated = Array((style == .python ? ", " : ",").utf8) + bytes
+            self.endsWithValue = endsWithValue
         }
     }
 
-    /// Writes a prepared key and the colon; the next call writes its value.
-    public mutating func key(_ key: PreparedKey) {
-        bytes.append(contentsOf: needsComma ? key.separated : key.first)
-        needsComma = false
+    /// Writes a prepared key (the next call writes its value) or member.
+    public mutating func write(_ prepared: Prepared) {
+        bytes.append(contentsOf: needsComma ? prepared.separated : prepared.first)
+        needsComma = prepared.endsWithValue
     }
 
     public mutating func string(_ string: String) {
