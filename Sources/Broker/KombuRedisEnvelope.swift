@@ -63,8 +63,8 @@ public struct KombuRedisEnvelope: Sendable {
             switch name {
             case .celery(let header):
                 let prepared = Fragment.headers[header.rawValue]
-                writer.write(prepared.text)
-                if prepared.isMember { return }
+                writer.write(prepared)
+                if prepared.endsWithValue { return }
             case .extra(let key): writer.key(key)
             }
             switch value {
@@ -125,8 +125,7 @@ public struct KombuRedisEnvelope: Sendable {
         /// Celery's headers, by `CeleryMessage.Header`: the whole member when its value is the
         /// same in every message, the key otherwise.
         static let headers = CeleryMessage.Header.allCases.map { header in
-            guard let constant = header.constantValue else { return (text: JSONWriter.Prepared.key(header.name), isMember: false) }
-            return (text: JSONWriter.Prepared.member(header.name, constant.json), isMember: true)
+            header.constantValue.map { JSONWriter.Prepared.member(header.name, $0.json) } ?? JSONWriter.Prepared.key(header.name)
         }
     }
 }

@@ -93,7 +93,8 @@ public struct JSONWriter: Sendable {
     public struct Prepared: Sendable {
         fileprivate let first: [UInt8]
         fileprivate let separated: [UInt8]
-        fileprivate let endsWithValue: Bool
+        /// Whether it is a whole member, which a value closes, rather than a key.
+        public let endsWithValue: Bool
 
         /// A key and its colon: the next call writes its value.
         public static func key(_ key: String, style: Style = .python) -> Prepared {
