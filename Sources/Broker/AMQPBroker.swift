@@ -97,22 +97,23 @@ public final class AMQPBroker: Broker {
         var reason: String
     }
 
-    /// The message's headers, straight from `forEachHeader`: only the values that are JSON to begin
-    /// with (extra headers, `timelimit`, `stamps`) go through `fieldValue`.
+    /// The message's headers, straight from `forEachHeader`: only the values that are not a plain
+    /// string, null or integer (extra headers, `timelimit`, `stamps`, times) go through `fieldValue`.
     static func headerTable(_ message: CeleryMessage) throws(HeaderError) -> AMQPFieldTable {
         var table = AMQPFieldTable()
         table.entries.reserveCapacity(24)
         var failure: HeaderError?
-        message.forEachHeader { key, value in
+        message.forEachHeader { name, value in
             guard failure == nil else { return }
+            let key = name.text
             let field: AMQPFieldValue
             switch value {
             case .string(let string): field = .string(string)
             case .null: field = .null
             case .integer(let integer): field = .integer(Int(integer))
-            case .json(let json):
+            case .instant, .timeLimit, .json:
                 do throws(HeaderError) {
-                    field = try fieldValue(json, at: key)
+                    field = try fieldValue(value.json, at: key)
                 } catch {
                     failure = error
                     return

@@ -1,4 +1,5 @@
 public import CeleryMessage
+import CivilTime
 import JSON
 
 /// kombu's Redis transport format: how a message sits in a Redis list.
@@ -58,12 +59,29 @@ public struct KombuRedisEnvelope: Sendable {
             bytes.append(UInt8(ascii: "\""))
         }
         writer.rawFragment(Fragment.afterBody, endsWithValue: false)
-        message.forEachHeader { key, value in
-            writer.key(key)
+        message.forEachHeader { name, value in
+            switch name {
+            case .celery(let header):
+                let prepared = Fragment.headers[header.rawValue]
+                writer.write(prepared)
+                if prepared.endsWithValue { return }
+            case .extra(let key): writer.key(key)
+            }
             switch value {
             case .string(let string): writer.string(string)
             case .null: writer.null()
             case .integer(let integer): writer.integer(integer)
+            case .instant(let instant):
+                writer.rawValue { bytes in
+                    bytes.append(UInt8(ascii: "\""))
+                    ISO8601.append(instant, utcOffsetSeconds: 0, to: &bytes)
+                    bytes.append(UInt8(ascii: "\""))
+                }
+            case .timeLimit(let hard, let soft):
+                writer.beginArray()
+                writer.value(hard.map(JSONValue.number) ?? .null)
+                writer.value(soft.map(JSONValue.number) ?? .null)
+                writer.endArray()
             case .json(let json): writer.value(json)
             }
         }
@@ -104,5 +122,10 @@ public struct KombuRedisEnvelope: Sendable {
         static let priority = Array(#"}, "priority": "#.utf8)
         static let deliveryTag = Array(#", "body_encoding": "base64", "delivery_tag": "#.utf8)
         static let end = Array("}}".utf8)
+        /// Celery's headers, by `CeleryMessage.Header`: the whole member when its value is the
+        /// same in every message, the key otherwise.
+        static let headers = CeleryMessage.Header.allCases.map { header in
+            header.constantValue.map { JSONWriter.Prepared.member(header.name, $0.json) } ?? JSONWriter.Prepared.key(header.name)
+        }
     }
 }

@@ -32,7 +32,6 @@ public enum PythonRepr {
 private struct ReprStream {
     var output = ""
     var budget: Int?
-    var closers: [String] = []
     var exhausted = false
 
     /// Writes `token`, or notes that the budget ran out before it.
@@ -55,22 +54,22 @@ private struct ReprStream {
         case .string(let string): write(quoted(string))
         case .array(let elements):
             guard level < PythonRepr.maximumLevels else { return write("[...]") }
-            open("[", closer: "]")
+            write("[")
             for (index, element) in elements.enumerated() {
                 if index > 0 { write(", ") }
                 emit(element, level: level + 1)
             }
-            close()
+            close("]")
         case .object(let object):
             guard level < PythonRepr.maximumLevels else { return write("{...}") }
-            open("{", closer: "}")
+            write("{")
             for (index, member) in object.members.enumerated() {
                 if index > 0 { write(", ") }
                 write(PythonRepr.of(.string(member.key), maximumLength: budget))
                 write(": ")
                 emit(member.value, level: level + 1)
             }
-            close()
+            close("}")
         }
     }
 
@@ -79,13 +78,10 @@ private struct ReprStream {
         write(PythonRepr.truncate(text, to: budget))
     }
 
-    private mutating func open(_ opener: String, closer: String) {
-        write(opener)
-        closers.append(closer)
-    }
-
-    private mutating func close() {
-        let closer = closers.removeLast()
+    /// Closes a container: once the budget is spent, every open container still gets its closer.
+    /// (Each `emit` closes its own container, so no stack of closers is kept: that was an array
+    /// allocated for every repr, at every firing.)
+    private mutating func close(_ closer: String) {
         if !exhausted { write(closer) }
         if exhausted { output += closer }
     }

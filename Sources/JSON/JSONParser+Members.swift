@@ -4,9 +4,11 @@ public struct JSONMemberNames: Sendable {
     /// Every name's bytes, one after the other, and where each starts.
     private let bytes: [UInt8]
     private let starts: [Int]
-    /// For each key length up to the longest name's, the positions of the names that long: a key
-    /// is compared with a name or two at most.
-    private let positionsByLength: [[Int]]
+    /// The positions of the names, shortest first; those `length` bytes long are
+    /// `byLength[firstOfLength[length]..<firstOfLength[length + 1]]`. A key is compared with a
+    /// name or two at most, and flat arrays cost no retain per lookup (this runs for every key).
+    private let byLength: [Int]
+    private let firstOfLength: [Int]
 
     public init(_ names: [String]) {
         bytes = names.flatMap { Array($0.utf8) }
@@ -15,23 +17,24 @@ public struct JSONMemberNames: Sendable {
             defer { start += name.utf8.count }
             return start
         }
-        var byLength = [[Int]](repeating: [], count: (names.map(\.utf8.count).max() ?? 0) + 1)
-        for (position, name) in names.enumerated() { byLength[name.utf8.count].append(position) }
-        positionsByLength = byLength
+        byLength = names.indices.sorted { (names[$0].utf8.count, $0) < (names[$1].utf8.count, $1) }
+        let longest = names.map(\.utf8.count).max() ?? 0
+        firstOfLength = (0...longest + 1).map { length in names.filter { $0.utf8.count < length }.count }
     }
 
     public var count: Int { starts.count }
 
     /// The position of the name spelt by `key`'s bytes, if it is one of them.
     func position(of key: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard key.count < positionsByLength.count else { return nil }
-        for position in positionsByLength[key.count] {
-            let start = starts[position]
-            var offset = 0
-            while offset < key.count, bytes[start + offset] == key[offset] { offset += 1 }
-            if offset == key.count { return position }
+        let length = key.count
+        guard length + 1 < firstOfLength.count, let keyStart = key.baseAddress else { return nil }
+        return bytes.withUnsafeBufferPointer { names -> Int? in
+            for candidate in firstOfLength[length]..<firstOfLength[length + 1] {
+                let position = byLength[candidate]
+                if memcmpEqual(names.baseAddress! + starts[position], keyStart, length) { return position }
+            }
+            return nil
         }
-        return nil
     }
 }
 

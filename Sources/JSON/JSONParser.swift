@@ -104,6 +104,9 @@ struct JSONReader {
     }
 
     mutating func skipWhitespace() {
+        // Most calls meet a token at once (or after the one space of `", "` and `": "`): every
+        // whitespace byte is at most 0x20, so one comparison settles the common case.
+        guard index < bytes.count, bytes[index] <= 0x20 else { return }
         var position = index
         while position < bytes.count {
             switch bytes[position] {
@@ -469,7 +472,8 @@ struct JSONReader {
     }
 }
 
-private func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+/// Whether the `count` bytes at `lhs` and `rhs` are the same.
+func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     for offset in 0..<count where lhs[offset] != rhs[offset] {
         return false
     }

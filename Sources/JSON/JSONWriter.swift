@@ -35,8 +35,8 @@ public struct JSONWriter: Sendable {
     public mutating func value(_ value: JSONValue) {
         separate()
         switch value {
-        case .null: bytes.append(contentsOf: "null".utf8)
-        case .bool(let bool): bytes.append(contentsOf: (bool ? "true" : "false").utf8)
+        case .null: appendLiteral("null")
+        case .bool(let bool): appendLiteral(bool ? "true" : "false")
         case .number(let number): bytes.append(contentsOf: number.literal.utf8)
         case .string(let string): appendQuoted(string)
         case .array(let elements):
@@ -87,6 +87,43 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// An object key with its quotes and colon, or a whole member (key and value), written out
+    /// once, with and without the separator before it: for what an encoder writes in every
+    /// message, where quoting and checking each piece again cost more than copying its bytes.
+    public struct Prepared: Sendable {
+        fileprivate let first: [UInt8]
+        fileprivate let separated: [UInt8]
+        /// Whether it is a whole member, which a value closes, rather than a key.
+        public let endsWithValue: Bool
+
+        /// A key and its colon: the next call writes its value.
+        public static func key(_ key: String, style: Style = .python) -> Prepared {
+            var writer = JSONWriter(style: style)
+            writer.key(key)
+            return Prepared(writer.bytes, style: style, endsWithValue: false)
+        }
+
+        /// A member whose value is the same every time.
+        public static func member(_ key: String, _ value: JSONValue, style: Style = .python) -> Prepared {
+            var writer = JSONWriter(style: style)
+            writer.key(key)
+            writer.value(value)
+            return Prepared(writer.bytes, style: style, endsWithValue: true)
+        }
+
+        private init(_ bytes: [UInt8], style: Style, endsWithValue: Bool) {
+            first = bytes
+            separated = Array((style == .python ? ", " : ",").utf8) + bytes
+            self.endsWithValue = endsWithValue
+        }
+    }
+
+    /// Writes a prepared key (the next call writes its value) or member.
+    public mutating func write(_ prepared: Prepared) {
+        bytes.append(contentsOf: needsComma ? prepared.separated : prepared.first)
+        needsComma = prepared.endsWithValue
+    }
+
     public mutating func string(_ string: String) {
         if !appendPlainQuoted(string, colon: false) {
             separate()
@@ -101,19 +138,18 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
-    /// Decimal digits straight into `bytes`, with no `String` in between (envelopes write several per message).
+    /// Decimal digits straight into `bytes`, with no `String` in between (envelopes write several
+    /// per message, run states seven). One append per digit, most significant first: the numbers
+    /// are short, and a scratch buffer copied in one go cost several times as much.
     public static func appendDecimal(_ integer: Int64, to bytes: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            var rest = integer.magnitude
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest != 0
-            if integer < 0 { bytes.append(UInt8(ascii: "-")) }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
+        if integer < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = integer.magnitude
+        var divisor: UInt64 = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+            divisor /= 10
+        } while divisor != 0
     }
 
     public mutating func bool(_ bool: Bool) {
@@ -145,6 +181,10 @@ public struct JSONWriter: Sendable {
     public mutating func rawFragment(_ fragment: [UInt8], endsWithValue: Bool) {
         bytes.append(contentsOf: fragment)
         needsComma = endsWithValue
+    }
+
+    private mutating func appendLiteral(_ literal: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     private mutating func separate() {

@@ -85,6 +85,21 @@ import Testing
         #expect(throws: JSONError.self) { try JSONParser.locateMembers(["a"], in: Array(#"{"a": [1,}"#.utf8)) }
     }
 
+    @Test func locateMembersFindsManyNamesAndOffsetsThemInARange() throws {
+        // Many names, found in an object inside a larger text: the ranges are offset to the whole.
+        let names = (0..<40).map { "n\($0)" }
+        let members = names.enumerated().filter { $0.offset % 3 != 1 }.map { #""\#($0.element)": \#($0.offset)"# }
+        let text = "[{" + members.joined(separator: ", ") + "}]"
+        let bytes = Array(text.utf8)
+        let found = try JSONParser.locateMembers(JSONMemberNames(names), in: bytes, range: 1..<bytes.count - 1)
+        for (position, _) in names.enumerated() {
+            let value = found[position].map { String(decoding: bytes[$0], as: UTF8.self) }
+            #expect(value == (position % 3 == 1 ? nil : String(position)), "n\(position)")
+        }
+        #expect(found.closingBrace == bytes.count - 2)
+        #expect(found.memberCount == members.count)
+    }
+
     @Test func layoutRequiresAnObject() {
         #expect(throws: JSONError.self) { try JSONParser.parseObjectLayout(Array("[1]".utf8)) }
     }

@@ -1,4 +1,5 @@
 public import CivilTime
+import JSON
 
 /// The component form exactly as swiftbeat writes it, which is also how celerybeat-redis's
 /// `DateTimeEncoder` writes it: `{"__type__": "datetime", "year": 2014, ..., "microsecond": 667}`.
@@ -13,26 +14,28 @@ extension PythonDatetime {
 
     /// `encode(instant)` as JSON text, written byte by byte: this runs once per firing.
     public static func encodedBytes(_ instant: Instant) -> [UInt8] {
-        let wall = CivilDateTime(instant)
-        let components = [wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second, wall.microsecond]
         var bytes: [UInt8] = []
         bytes.reserveCapacity(160)
-        for (prefix, value) in zip(writtenPrefixes, components) {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-            appendDecimal(value, to: &bytes)
-        }
-        bytes.append(UInt8(ascii: "}"))
+        appendEncoded(instant, to: &bytes)
         return bytes
     }
 
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            appendDecimal(-value, to: &bytes)
-            return
+    /// `encodedBytes(instant)` appended to `bytes`, with no array of its own.
+    public static func appendEncoded(_ instant: Instant, to bytes: inout [UInt8]) {
+        let wall = CivilDateTime(instant)
+        func append(_ field: Int, _ value: Int) {
+            let prefix = writtenPrefixes[field]
+            bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+            JSONWriter.appendDecimal(Int64(value), to: &bytes)
         }
-        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
-        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+        append(0, wall.year)
+        append(1, wall.month)
+        append(2, wall.day)
+        append(3, wall.hour)
+        append(4, wall.minute)
+        append(5, wall.second)
+        append(6, wall.microsecond)
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// What `decode` gives for `text` when it has exactly the written form (nil inside: an

@@ -12,38 +12,38 @@ public enum RunStateWriter {
         totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8]
     ) throws(JSONError) -> [UInt8] {
         let found = try JSONParser.locateMembers(memberNames, in: original)
-        var count: [UInt8] = []
-        JSONWriter.appendDecimal(totalRunCount, to: &count)
-        let lastRun = PythonDatetime.encodedBytes(lastRunAt)
+        // Both values are written straight into the output: an array for each cost more than its bytes.
+        func writeCount(_ output: inout [UInt8]) { JSONWriter.appendDecimal(totalRunCount, to: &output) }
+        func writeLastRun(_ output: inout [UInt8]) { PythonDatetime.appendEncoded(lastRunAt, to: &output) }
         var output: [UInt8] = []
         output.reserveCapacity(original.count + 160)
         // The members present are replaced in the order they appear; the others go before the brace.
         var cursor = 0
-        func replace(_ range: Range<Int>?, with bytes: [UInt8]) {
+        func replace(_ range: Range<Int>?, with write: (inout [UInt8]) -> Void) {
             guard let range else { return }
             output.append(contentsOf: original[cursor..<range.lowerBound])
-            output.append(contentsOf: bytes)
+            write(&output)
             cursor = range.upperBound
         }
         let (countRange, lastRunRange) = (found[0], found[1])
         if let countRange, let lastRunRange, lastRunRange.lowerBound < countRange.lowerBound {
-            replace(lastRunRange, with: lastRun)
-            replace(countRange, with: count)
+            replace(lastRunRange, with: writeLastRun)
+            replace(countRange, with: writeCount)
         } else {
-            replace(countRange, with: count)
-            replace(lastRunRange, with: lastRun)
+            replace(countRange, with: writeCount)
+            replace(lastRunRange, with: writeLastRun)
         }
         output.append(contentsOf: original[cursor..<found.closingBrace])
         var needsComma = found.memberCount > 0
-        func add(_ name: [UInt8], _ bytes: [UInt8]) {
+        func add(_ name: [UInt8], _ write: (inout [UInt8]) -> Void) {
             if needsComma { output.append(contentsOf: ", ".utf8) }
             output.append(contentsOf: name)
             output.append(contentsOf: ": ".utf8)
-            output.append(contentsOf: bytes)
+            write(&output)
             needsComma = true
         }
-        if countRange == nil { add(quotedNames[0], count) }
-        if lastRunRange == nil { add(quotedNames[1], lastRun) }
+        if countRange == nil { add(quotedNames[0], writeCount) }
+        if lastRunRange == nil { add(quotedNames[1], writeLastRun) }
         output.append(contentsOf: original[found.closingBrace...])
         return output
     }
