@@ -192,7 +192,12 @@ extension Beat {
                 timetable.reschedule(key: key, now: now)
                 return nil
             }
-            let updated = try RunStateWriter.write(totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value)
+            let updated =
+                if let place = entry.runStatePlace {
+                    RunStateWriter.write(totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value, at: place)
+                } else {
+                    try RunStateWriter.write(totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value)
+                }
             let message = entry.message(id: producer.nextTaskID(), producer: producer, now: now)
             var firing = CommitTransaction.Firing(key: key, expected: value, updated: updated)
             if push != nil {

@@ -25,6 +25,9 @@ public struct Entry: Sendable {
     /// Nil when the entry never ran: the scheduler then counts it as run when first seen (Celery's rule).
     public var lastRunAt: Instant?
     public var format: Format
+    /// Where `total_run_count` and `last_run_at` are in the bytes the entry was decoded from (nil
+    /// when it was built otherwise), so a firing's write-back need not scan those bytes again.
+    public var runStatePlace: RunStatePlace?
 
     public init(
         key: String, name: String, task: String, enabled: Bool = true, schedule: Schedule,

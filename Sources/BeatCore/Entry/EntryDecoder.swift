@@ -160,9 +160,13 @@ public enum EntryDecoder {
             lastRunAt = instant
         }
 
-        return Entry(
+        var entry = Entry(
             key: key, name: name, task: task, enabled: enabled, schedule: schedule, args: args, kwargs: kwargs,
             options: options, totalRunCount: totalRunCount, lastRunAt: lastRunAt, format: format)
+        entry.runStatePlace = RunStatePlace(
+            totalRunCount: range(.totalRunCount), lastRunAt: range(.lastRunAt), closingBrace: found.closingBrace,
+            memberCount: found.memberCount)
+        return entry
     }
 
     /// The members the decoder reads, by their position in `names`.

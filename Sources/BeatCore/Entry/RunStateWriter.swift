@@ -12,6 +12,15 @@ public enum RunStateWriter {
         totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8]
     ) throws(JSONError) -> [UInt8] {
         let found = try JSONParser.locateMembers(memberNames, in: original)
+        let place = RunStatePlace(totalRunCount: found[0], lastRunAt: found[1], closingBrace: found.closingBrace, memberCount: found.memberCount)
+        return write(totalRunCount: totalRunCount, lastRunAt: lastRunAt, into: original, at: place)
+    }
+
+    /// The same, where the members already are known: `Entry.runStatePlace` of an entry decoded
+    /// from `original` (a firing decodes the entry it writes back, and one scan of it is enough).
+    public static func write(
+        totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8], at found: RunStatePlace
+    ) -> [UInt8] {
         // Both values are written straight into the output: an array for each cost more than its bytes.
         func writeCount(_ output: inout [UInt8]) { JSONWriter.appendDecimal(totalRunCount, to: &output) }
         func writeLastRun(_ output: inout [UInt8]) { PythonDatetime.appendEncoded(lastRunAt, to: &output) }
@@ -25,7 +34,7 @@ public enum RunStateWriter {
             write(&output)
             cursor = range.upperBound
         }
-        let (countRange, lastRunRange) = (found[0], found[1])
+        let (countRange, lastRunRange) = (found.totalRunCount, found.lastRunAt)
         if let countRange, let lastRunRange, lastRunRange.lowerBound < countRange.lowerBound {
             replace(lastRunRange, with: writeLastRun)
             replace(countRange, with: writeCount)
@@ -52,4 +61,20 @@ public enum RunStateWriter {
     /// Prepared once: this runs at every firing.
     private static let memberNames = JSONMemberNames(names)
     private static let quotedNames = names.map { JSONWriter.serialize(.string($0)) }
+}
+
+/// Where an entry's run state is in its stored bytes: the two members' values (nil when absent),
+/// and the closing brace and member count of the object, for adding the ones that are absent.
+public struct RunStatePlace: Sendable {
+    public var totalRunCount: Range<Int>?
+    public var lastRunAt: Range<Int>?
+    public var closingBrace: Int
+    public var memberCount: Int
+
+    public init(totalRunCount: Range<Int>?, lastRunAt: Range<Int>?, closingBrace: Int, memberCount: Int) {
+        self.totalRunCount = totalRunCount
+        self.lastRunAt = lastRunAt
+        self.closingBrace = closingBrace
+        self.memberCount = memberCount
+    }
 }

@@ -119,6 +119,29 @@ import TestSupport
         }
     }
 
+    /// A firing writes at the place its decoded entry found (one scan of the bytes, not two): that
+    /// must write exactly what finding the members again writes, whatever the members' order,
+    /// duplicates or absence.
+    @Test func writingWhereTheDecoderFoundTheMembersWritesTheSame() throws {
+        let values = [
+            #"{"task": "t", "schedule": {"every": 1}, "total_run_count": 1, "total_run_count": 2}"#,
+            #"{"task": "t", "schedule": {"every": 1}, "last_run_at": null, "last_run_at": "2014-08-30T08:10:06"}"#,
+            #"{"last_run_at": null, "total_run_count": 4, "task": "t", "schedule": {"every": 1}}"#,
+            "\u{20}\n\t{\"task\":\"t\",\"schedule\":{\"every\":1}}\r\n",
+            #"{"task": "t", "schedule": {"every": 1}, "options": {"total_run_count": 9}, "x": {"last_run_at": 1}}"#,
+            #"{"task":"t","interval":{"every":1},"total_run_count":0,"last_run_at":{"__type__":"datetime","__value__":"2014-08-30T08:10:06Z"}}"#,
+        ]
+        for value in values + [String(decoding: try Fixtures.bytes("celerybeat-redis/head-saved.json"), as: UTF8.self)] {
+            let bytes = Array(value.utf8)
+            let entry = try EntryDecoder.decode(key: "k", name: "k", json: bytes)
+            let place = try #require(entry.runStatePlace)
+            #expect(
+                RunStateWriter.write(totalRunCount: 5, lastRunAt: firedAt, into: bytes, at: place)
+                    == (try RunStateWriter.write(totalRunCount: 5, lastRunAt: firedAt, into: bytes)),
+                "\(value)")
+        }
+    }
+
     @Test func roundTripsThroughTheDecoder() throws {
         for count: Int64 in [0, 1, 12_345_678_901] {
             let bytes = try RunStateWriter.write(
