@@ -310,8 +310,8 @@ extension Beat {
 
     /// Hands committed firings to the broker and returns before it has confirmed them, so the next
     /// batch is read, built and committed while the broker works on this one; then reads the
-    /// confirms of the batch before. A firing is logged "sent" only once confirmed; what the broker
-    /// does not take waits for a retry.
+    /// confirms of the oldest batch beyond `batchesLeftUnconfirmed`. A firing is logged "sent" only
+    /// once confirmed; what the broker does not take waits for a retry.
     func publish(_ batch: [PendingPublish]) {
         guard let broker = connectedBroker() else {
             let now = SystemClock.monotonicMicroseconds()
@@ -319,8 +319,15 @@ extension Beat {
             return
         }
         publishing.append(PublishingFirings(items: batch, broker: broker, batch: broker.startPublishing(batch.map(\.message))))
-        confirmPublished(leaving: 1)
+        confirmPublished(leaving: Self.batchesLeftUnconfirmed)
     }
+
+    /// Batches left with the broker after `publish`, the one just handed over included. RabbitMQ
+    /// confirms persistent messages once its queue has synced them, which it often does only when
+    /// it has nothing else to do: waiting for the batch just before the new one then often waits
+    /// until the broker is idle, and it stays idle while the next batch is committed in Redis.
+    /// Waiting for the one before that leaves the broker a batch to work on meanwhile.
+    static var batchesLeftUnconfirmed: Int { 2 }
 
     /// Reads the broker's verdict on the oldest batches handed to it until at most `leaving` wait.
     func confirmPublished(leaving: Int = 0) {

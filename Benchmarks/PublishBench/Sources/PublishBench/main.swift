@@ -1,8 +1,9 @@
 // publish-bench URL COUNT [BATCH]: builds COUNT task messages like the beat's (task bench.noop,
 // args [i], expires one hour after sending, the beat's two extra headers) and publishes them in
 // batches of BATCH (1,000, the beat's batch size) as `run` does: `Broker.startPublishing` for a
-// batch, then `finishPublishing` for the one before, so one batch is confirmed while the next is
-// built. Prints "messages seconds rate bytes" (bytes: one message's body).
+// batch, then `finishPublishing` for the one before the one before (the beat leaves two batches
+// unconfirmed), so the broker has a batch to work on while the next is built. Prints "messages
+// seconds rate bytes" (bytes: one message's body).
 import Broker
 import CeleryMessage
 import CivilTime
@@ -46,15 +47,14 @@ do {
     try broker.publish((0..<min(batchSize, count)).map(message))
     let start = monotonicSeconds()
     var sent = 0
-    var previous: PublishingBatch?
+    var unconfirmed: [PublishingBatch] = []
     while sent < count {
         let n = min(batchSize, count - sent)
-        let started = broker.startPublishing((sent..<(sent + n)).map(message))
-        if let previous { try broker.finishPublishing(previous) }
-        previous = started
+        unconfirmed.append(broker.startPublishing((sent..<(sent + n)).map(message)))
+        if unconfirmed.count > 2 { try broker.finishPublishing(unconfirmed.removeFirst()) }
         sent += n
     }
-    if let previous { try broker.finishPublishing(previous) }
+    for batch in unconfirmed { try broker.finishPublishing(batch) }
     let seconds = monotonicSeconds() - start
     print(sent, seconds, Double(sent) / seconds, message(0).body.count)
     broker.close()
