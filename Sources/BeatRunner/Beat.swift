@@ -45,8 +45,8 @@ public final class Beat {
     /// Firings committed during this `fireDue` and not yet handed to the broker (only when the
     /// broker is not the schedule's Redis).
     var committed: [PendingPublish] = []
-    /// Committed firings handed to the broker whose confirms are still to be read: at most one
-    /// batch while firing, none once `publishPending()` has returned.
+    /// Committed firings handed to the broker whose confirms are still to be read: at most
+    /// `batchesLeftUnconfirmed` batches while firing, none once `publishPending()` has returned.
     var publishing: [PublishingFirings] = []
     var nextReloadAt: Int64 = .min
     var reloadPass: ReloadPass?
