@@ -37,7 +37,7 @@ public struct RedisPipeline: Sendable, Equatable {
     }
 
     /// Starts a command whose `argumentCount` arguments follow, each added with `appendArgument`:
-    /// for a command of thousands of arguments of several types (EVALSHA of a batch, MGET of a
+    /// for a command of many arguments of several types (WATCH or LPUSH of a group, MGET of a
     /// page), without boxing each one. Exactly `argumentCount` must follow, or the connection
     /// would read the next command as arguments.
     @inlinable

@@ -2,9 +2,10 @@ public import RedisClient
 
 /// A Lua script run with EVALSHA, loaded on first use and again after Redis forgot it.
 ///
-/// Scripts are how swiftbeat changes Redis atomically: compare-and-renew the lock, and commit a
-/// firing (check the lock token, compare the entry, write its run state, push the message) in one
-/// step that no other client, and no pause of this process, can split.
+/// Scripts are how swiftbeat changes Redis atomically where a step is small: compare-and-renew the
+/// lock, compare-and-set an entry from the commands. A firing's commit, which carries the entry and
+/// its message, is a WATCH/MULTI/EXEC transaction instead (`CommitTransaction` in BeatRunner):
+/// Redis's Lua hashes every byte it is given.
 public struct RedisScript: Sendable {
     public let source: String
     private var sha: String?
@@ -29,24 +30,8 @@ public struct RedisScript: Sendable {
         return .error("NOSCRIPT the script could not be loaded")
     }
 
-    /// Loads the script unless this process already did, so that `write` can send it at once;
-    /// returns SCRIPT LOAD's refusal, if any.
-    public mutating func load(on connection: RedisConnection) throws(RedisClientError) -> RedisReply? {
-        switch try loadedSHA(on: connection) {
-        case .success: nil
-        case .failure(let refusal): refusal.reply
-        }
-    }
-
-    /// Writes EVALSHA without reading its reply, which `connection.readReplies` returns later.
-    /// Call `load` first; when the reply says Redis forgot the script (`forgetIfNotLoaded`),
-    /// nothing ran and the caller runs it again with `run`.
-    public func write(_ keys: [String], _ arguments: [[UInt8]], on connection: RedisConnection) throws(RedisClientError) -> RedisConnection.PendingReplies {
-        try connection.write(Self.evalSHA(sha ?? "", keys, arguments))
-    }
-
     /// True, and the SHA forgotten, when `reply` is NOSCRIPT: Redis restarted or flushed its scripts.
-    public mutating func forgetIfNotLoaded(_ reply: RedisReply) -> Bool {
+    private mutating func forgetIfNotLoaded(_ reply: RedisReply) -> Bool {
         guard let message = reply.errorMessage, message.hasPrefix("NOSCRIPT") else { return false }
         sha = nil
         return true
