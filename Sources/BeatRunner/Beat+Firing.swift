@@ -192,16 +192,12 @@ extension Beat {
                 timetable.reschedule(key: key, now: now)
                 return nil
             }
-            let updated =
-                if let place = entry.runStatePlace {
-                    RunStateWriter.write(totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value, at: place)
-                } else {
-                    try RunStateWriter.write(totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value)
-                }
+            let updated = try RunStateWriter.write(
+                totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value, at: entry.runStatePlace)
             let message = entry.message(id: producer.nextTaskID(), producer: producer, now: now)
             var firing = CommitTransaction.Firing(key: key, expected: value, updated: updated)
             if push != nil {
-                // Without the broker's lists the script would write the run state and push nothing:
+                // Without the broker's lists the commit would write the run state and push nothing:
                 // a firing recorded (and logged) as sent that no worker ever gets. Wait for the broker.
                 guard let broker = connectedBroker() as? RedisBroker else {
                     putBack([key], now: now, retryAfterFailure: true)
@@ -249,43 +245,36 @@ extension Beat {
                 kept.messages.append(batch.messages[index])
                 kept.names.append(batch.names[index])
             case .missing:
-                // Deleted (or no longer a string) since it was read: dropped, and the key stays as it is.
-                kept.missing.append(key)
+                // Deleted (or no longer a string) since it was read: dropped, and the key stays as it
+                // is. Every reply has been read, so the call that tells which can be made now.
+                _ = prepareFiring(key: key, value: nil, now: batch.now)
             case .modified:
                 // Changed after it was read: forget the fingerprint so the next pass re-reads it.
                 timetable.reschedule(key: key, now: batch.now, retryAt: batch.now)
                 nextReloadAt = min(nextReloadAt, SystemClock.monotonicMicroseconds())
             }
         }
-        // Looked at once no reply is awaited, as the read's missing keys are (`fireDue`).
-        for key in kept.missing {
-            _ = prepareFiring(key: key, value: nil, now: batch.now)
-        }
-        kept.missing = []
         return kept.firings.isEmpty ? nil : kept
     }
 
     /// Applies a commit's outcome.
     private func finishCommit(_ batch: PreparedBatch, outcome: CommitTransaction.CommitOutcome) {
         let now = batch.now
-        switch outcome {
-        case .aborted:
+        if outcome == .aborted {
             // An entry or the lock changed between the check and the commit: read again, decide again.
             putBack(batch.keys, now: now, retryAfterFailure: false)
             return
-        case .committedWithoutPush(let failure):
-            for firing in batch.firings {
-                timetable.fired(key: firing.key, at: now, digest: Digest.of(firing.updated))
-            }
+        }
+        for firing in batch.firings {
+            timetable.fired(key: firing.key, at: now, digest: Digest.of(firing.updated))
+        }
+        if case .committedWithoutPush(let failure) = outcome {
             logger.error(
                 "redis refused to push \(batch.firings.count) message(s) whose run state was written; they are lost",
                 metadata: ["error": "\(failure)", "entries": "\(batch.names.joined(separator: ","))"])
             return
-        case .committed:
-            break
         }
         for (index, firing) in batch.firings.enumerated() {
-            timetable.fired(key: firing.key, at: now, digest: Digest.of(firing.updated))
             let message = batch.messages[index]
             if push != nil {
                 logSent(message, name: batch.names[index])

@@ -22,7 +22,8 @@ public struct RunnerConfiguration: Sendable {
     public var standbyRetry: Duration
     /// Celery's `beat_cron_starting_deadline`.
     public var startingDeadline: Duration?
-    /// Firings committed and published together.
+    /// Firings handed to a broker other than the schedule's Redis in one batch (commits go by
+    /// groups of `Beat.commitGroupSize`).
     public var batchSize: Int
     /// Entries from `--schedule-file`, as stored JSON: written only where the key is absent.
     public var seedEntries: [(name: String, json: [UInt8])]

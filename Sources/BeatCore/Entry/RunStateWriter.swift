@@ -8,19 +8,20 @@ public import JSON
 /// current), its member order, its number spellings and every key swiftbeat does not know.
 /// That is what lets a user's edit and swiftbeat's write-back be told apart and merged.
 public enum RunStateWriter {
+    /// - Parameter place: where the members are, when known: `Entry.runStatePlace` of an entry
+    ///   decoded from `original` (a firing decodes the entry it writes back, and one scan of it is
+    ///   enough). Nil: `original` is scanned for them.
     public static func write(
-        totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8]
+        totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8], at place: RunStatePlace? = nil
     ) throws(JSONError) -> [UInt8] {
-        let found = try JSONParser.locateMembers(memberNames, in: original)
-        let place = RunStatePlace(totalRunCount: found[0], lastRunAt: found[1], closingBrace: found.closingBrace, memberCount: found.memberCount)
-        return write(totalRunCount: totalRunCount, lastRunAt: lastRunAt, into: original, at: place)
-    }
-
-    /// The same, where the members already are known: `Entry.runStatePlace` of an entry decoded
-    /// from `original` (a firing decodes the entry it writes back, and one scan of it is enough).
-    public static func write(
-        totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8], at found: RunStatePlace
-    ) -> [UInt8] {
+        let found: RunStatePlace
+        if let place {
+            found = place
+        } else {
+            let located = try JSONParser.locateMembers(memberNames, in: original)
+            found = RunStatePlace(
+                totalRunCount: located[0], lastRunAt: located[1], closingBrace: located.closingBrace, memberCount: located.memberCount)
+        }
         // Both values are written straight into the output: an array for each cost more than its bytes.
         func writeCount(_ output: inout [UInt8]) { JSONWriter.appendDecimal(totalRunCount, to: &output) }
         func writeLastRun(_ output: inout [UInt8]) { PythonDatetime.appendEncoded(lastRunAt, to: &output) }

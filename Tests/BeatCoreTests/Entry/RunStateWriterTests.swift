@@ -136,7 +136,7 @@ import TestSupport
             let entry = try EntryDecoder.decode(key: "k", name: "k", json: bytes)
             let place = try #require(entry.runStatePlace)
             #expect(
-                RunStateWriter.write(totalRunCount: 5, lastRunAt: firedAt, into: bytes, at: place)
+                (try RunStateWriter.write(totalRunCount: 5, lastRunAt: firedAt, into: bytes, at: place))
                     == (try RunStateWriter.write(totalRunCount: 5, lastRunAt: firedAt, into: bytes)),
                 "\(value)")
         }
