@@ -1,5 +1,10 @@
 public import CivilTime
 import JSON
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The component form exactly as swiftbeat writes it, which is also how celerybeat-redis's
 /// `DateTimeEncoder` writes it: `{"__type__": "datetime", "year": 2014, ..., "microsecond": 667}`.
@@ -46,7 +51,7 @@ extension PythonDatetime {
         var position = 0
         for (field, prefix) in writtenPrefixes.enumerated() {
             let count = prefix.utf8CodeUnitCount
-            guard position + count <= text.count, equal(text.baseAddress! + position, prefix.utf8Start, count) else { return nil }
+            guard position + count <= text.count, memcmp(text.baseAddress! + position, prefix.utf8Start, count) == 0 else { return nil }
             position += count
             // A non-negative integer literal: no sign, no leading zero, short enough not to overflow.
             let start = position
@@ -68,21 +73,5 @@ extension PythonDatetime {
         }
         guard position == text.count - 1, text[position] == UInt8(ascii: "}") else { return nil }
         return .some(wall.isValid ? wall.instant(utcOffsetSeconds: 0) : nil)
-    }
-
-    /// Compares eight bytes at a time: the template is 105 bytes.
-    private static func equal(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        var offset = 0
-        while offset + 8 <= count {
-            let left = UnsafeRawPointer(lhs + offset).loadUnaligned(as: UInt64.self)
-            let right = UnsafeRawPointer(rhs + offset).loadUnaligned(as: UInt64.self)
-            guard left == right else { return false }
-            offset += 8
-        }
-        while offset < count {
-            guard lhs[offset] == rhs[offset] else { return false }
-            offset += 1
-        }
-        return true
     }
 }
