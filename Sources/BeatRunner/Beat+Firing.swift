@@ -33,7 +33,7 @@ extension Beat {
             for batch in [built, checked].compactMap(\.self) {
                 putBack(batch.keys, now: batch.now, retryAfterFailure: false)
             }
-            if checked != nil { _ = try? redis.pipeline(CommitTransaction.unwatch) }
+            if checked != nil { CommitTransaction.unwatch(on: redis) }
             publishCommitted()
         }
         for _ in 0..<100_000 {
@@ -89,12 +89,12 @@ extension Beat {
                 guard case .checked(let checks) = outcome else {
                     putBack(checking.keys, now: checking.now, retryAfterFailure: false)
                     if let next { putBack(next.keys, now: next.now, retryAfterFailure: false) }
-                    _ = try? redis.pipeline(CommitTransaction.unwatch)
+                    CommitTransaction.unwatch(on: redis)
                     lostLockDuringCommit()
                     return
                 }
                 checked = finishCheck(checking, checks: checks)
-                if checked == nil { _ = try? redis.pipeline(CommitTransaction.unwatch) }
+                if checked == nil { CommitTransaction.unwatch(on: redis) }
             }
             guard var next else { continue }
             // Entries that MGET found missing are looked at only now: that takes a call of its own.

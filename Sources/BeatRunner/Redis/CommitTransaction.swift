@@ -150,10 +150,9 @@ enum CommitTransaction {
     }
 
     /// Forgets the watched keys of a check that will not be committed, so they cannot abort the
-    /// connection's next transaction.
-    static var unwatch: RedisPipeline {
-        var pipeline = RedisPipeline()
-        pipeline.append("UNWATCH")
-        return pipeline
+    /// connection's next transaction. A failure here is the connection's, and the next call on it
+    /// reports it; a connection that is dropped forgets its watched keys anyway.
+    static func unwatch(on connection: RedisConnection) {
+        _ = try? connection.send("UNWATCH")
     }
 }
