@@ -180,8 +180,8 @@ extension Beat {
                 try apply(key: key, value: nil, now: now)
                 return nil
             }
-            if Digest.of(value) == timetable.digest(of: key) {
-                entry = try decodeKnown(key: key, value: value)
+            if let loaded = timetable.loaded(key), loaded.digest == Digest.of(value) {
+                entry = try decodeKnown(key: key, value: value, schedule: loaded.schedule)
             } else {
                 // Edited since it was loaded: take the new definition and decide again.
                 guard let edited = try apply(key: key, value: value, now: now, detail: .full) else { return nil }
@@ -203,7 +203,7 @@ extension Beat {
                     putBack([key], now: now, retryAfterFailure: true)
                     return nil
                 }
-                let prepared = try broker.prepare([message])[0]
+                let prepared = try broker.prepare(message)
                 firing.lists = prepared.lists
                 firing.payload = prepared.payload
             }
@@ -223,10 +223,10 @@ extension Beat {
         return nil
     }
 
-    private func decodeKnown(key: String, value: [UInt8]) throws -> Entry {
+    private func decodeKnown(key: String, value: [UInt8], schedule: Schedule) throws -> Entry {
         do {
             return try EntryDecoder.decode(
-                key: key, name: name(of: key), json: value, knownSchedule: timetable[key]?.schedule, cache: &scheduleCache)
+                key: key, name: name(of: key), json: value, knownSchedule: schedule, cache: &scheduleCache)
         } catch {
             timetable.remove(key: key)
             throw error
@@ -236,6 +236,8 @@ extension Beat {
     /// Keeps the firings whose entries the check found unchanged, to be committed next turn;
     /// the others go back to the timetable as the entries now say.
     private func finishCheck(_ batch: PreparedBatch, checks: [CommitTransaction.Check]) -> PreparedBatch? {
+        // The usual case, kept whole: copying each firing and message costs a retain per string.
+        if !checks.contains(where: { $0 != .unchanged }) { return batch }
         var kept = PreparedBatch(now: batch.now)
         for (index, check) in checks.enumerated() {
             let key = batch.firings[index].key
@@ -275,12 +277,11 @@ extension Beat {
             return
         }
         for (index, firing) in batch.firings.enumerated() {
-            let message = batch.messages[index]
             if push != nil {
-                logSent(message, name: batch.names[index])
+                logSent(batch.messages[index], name: batch.names[index])
             } else {
                 supersede(pendingFor: firing.key)
-                committed.append(PendingPublish(key: firing.key, message: message, attempts: 0, nextAttemptAt: .min))
+                committed.append(PendingPublish(key: firing.key, message: batch.messages[index], attempts: 0, nextAttemptAt: .min))
             }
         }
         if committed.count >= configuration.batchSize {

@@ -52,13 +52,13 @@ public struct KombuRedisEnvelope: Sendable {
     public func encode(_ message: CeleryMessage, deliveryTag: String) -> [UInt8] {
         let body = message.body
         var writer = JSONWriter(reservingCapacity: 1024 + body.count * 4 / 3)
-        writer.rawFragment(Fragment.start, endsWithValue: false)
+        writer.write(Fragment.start)
         writer.rawValue { bytes in
             bytes.append(UInt8(ascii: "\""))
             Base64.encode(body, into: &bytes)
             bytes.append(UInt8(ascii: "\""))
         }
-        writer.rawFragment(Fragment.afterBody, endsWithValue: false)
+        writer.write(Fragment.afterBody)
         message.forEachHeader { name, value in
             switch name {
             case .celery(let header):
@@ -85,11 +85,11 @@ public struct KombuRedisEnvelope: Sendable {
             case .json(let json): writer.value(json)
             }
         }
-        writer.rawFragment(Fragment.afterHeaders, endsWithValue: false)
+        writer.write(Fragment.afterHeaders)
         writer.string(message.id)
-        writer.rawFragment(Fragment.replyTo, endsWithValue: false)
+        writer.write(Fragment.replyTo)
         writer.string(message.replyTo)
-        writer.rawFragment(Fragment.deliveryMode, endsWithValue: true)
+        writer.write(Fragment.deliveryMode)
         if let expiration = message.expirationMilliseconds {
             writer.key("expiration")
             writer.rawValue { bytes in
@@ -98,30 +98,32 @@ public struct KombuRedisEnvelope: Sendable {
                 bytes.append(UInt8(ascii: "\""))
             }
         }
-        writer.rawFragment(Fragment.exchange, endsWithValue: false)
+        writer.write(Fragment.exchange)
         writer.string(message.destination.exchange)
-        writer.rawFragment(Fragment.routingKey, endsWithValue: false)
+        writer.write(Fragment.routingKey)
         writer.string(message.destination.routingKey)
-        writer.rawFragment(Fragment.priority, endsWithValue: false)
+        writer.write(Fragment.priority)
         writer.integer(Int64(message.priority))
-        writer.rawFragment(Fragment.deliveryTag, endsWithValue: false)
+        writer.write(Fragment.deliveryTag)
         writer.string(deliveryTag)
-        writer.rawFragment(Fragment.end, endsWithValue: true)
+        writer.write(Fragment.end)
         return writer.bytes
     }
 
     /// The fixed stretches of the envelope, in order.
     private enum Fragment {
-        static let start = Array(#"{"body": "#.utf8)
-        static let afterBody = Array(#", "content-encoding": "utf-8", "content-type": "application/json", "headers": {"#.utf8)
-        static let afterHeaders = Array(#"}, "properties": {"correlation_id": "#.utf8)
-        static let replyTo = Array(#", "reply_to": "#.utf8)
-        static let deliveryMode = Array(#", "delivery_mode": 2"#.utf8)
-        static let exchange = Array(#", "delivery_info": {"exchange": "#.utf8)
-        static let routingKey = Array(#", "routing_key": "#.utf8)
-        static let priority = Array(#"}, "priority": "#.utf8)
-        static let deliveryTag = Array(#", "body_encoding": "base64", "delivery_tag": "#.utf8)
-        static let end = Array("}}".utf8)
+        static let start = JSONWriter.Prepared.fragment(#"{"body": "#, endsWithValue: false)
+        static let afterBody = JSONWriter.Prepared.fragment(
+            #", "content-encoding": "utf-8", "content-type": "application/json", "headers": {"#, endsWithValue: false)
+        static let afterHeaders = JSONWriter.Prepared.fragment(#"}, "properties": {"correlation_id": "#, endsWithValue: false)
+        static let replyTo = JSONWriter.Prepared.fragment(#", "reply_to": "#, endsWithValue: false)
+        static let deliveryMode = JSONWriter.Prepared.fragment(#", "delivery_mode": 2"#, endsWithValue: true)
+        static let exchange = JSONWriter.Prepared.fragment(#", "delivery_info": {"exchange": "#, endsWithValue: false)
+        static let routingKey = JSONWriter.Prepared.fragment(#", "routing_key": "#, endsWithValue: false)
+        static let priority = JSONWriter.Prepared.fragment(#"}, "priority": "#, endsWithValue: false)
+        static let deliveryTag = JSONWriter.Prepared.fragment(
+            #", "body_encoding": "base64", "delivery_tag": "#, endsWithValue: false)
+        static let end = JSONWriter.Prepared.fragment("}}", endsWithValue: true)
         /// Celery's headers, by `CeleryMessage.Header`: the whole member when its value is the
         /// same in every message, the key otherwise.
         static let headers = CeleryMessage.Header.allCases.map { header in

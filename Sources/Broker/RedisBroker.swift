@@ -17,17 +17,11 @@ public final class RedisBroker: Broker {
 
     public var description: String { connection.configuration.redactedURL }
 
-    /// Where each message of `batch` goes and what is pushed there. The scheduler uses this to push
-    /// messages inside its own transaction when the broker and the schedule share a Redis server.
-    public func prepare(_ batch: [CeleryMessage]) throws(BrokerError) -> [(lists: [String], payload: [UInt8])] {
-        try bindings.refreshIfNeeded(for: batch, on: connection)
-        var prepared: [(lists: [String], payload: [UInt8])] = []
-        prepared.reserveCapacity(batch.count)
-        for (index, message) in batch.enumerated() {
-            let lists = try lists(for: message, position: index)
-            prepared.append((lists, envelope.encode(message, deliveryTag: deliveryTags.next())))
-        }
-        return prepared
+    /// Where `message` goes and what is pushed there. The scheduler uses this to push messages
+    /// inside its own transaction when the broker and the schedule share a Redis server.
+    public func prepare(_ message: CeleryMessage) throws(BrokerError) -> (lists: [String], payload: [UInt8]) {
+        try bindings.refreshIfNeeded(for: message, on: connection)
+        return (try lists(for: message, position: 0), envelope.encode(message, deliveryTag: deliveryTags.next()))
     }
 
     private func lists(for message: CeleryMessage, position: Int) throws(BrokerError) -> [String] {

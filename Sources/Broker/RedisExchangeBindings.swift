@@ -20,10 +20,18 @@ struct RedisExchangeBindings {
     }
 
     mutating func refreshIfNeeded(for batch: [CeleryMessage], on connection: RedisConnection) throws(BrokerError) {
-        // The usual batch uses only the default exchange: skip building the set (the beat asks per firing).
+        // The usual batch uses only the default exchange: skip building the set.
         guard batch.contains(where: { !$0.destination.exchange.isEmpty }) else { return }
-        let exchanges = Set(batch.map(\.destination.exchange).filter { !$0.isEmpty })
-        guard !exchanges.isEmpty else { return }
+        try refreshIfNeeded(exchanges: Set(batch.map(\.destination.exchange).filter { !$0.isEmpty }), on: connection)
+    }
+
+    /// The same for one message (the beat asks per firing).
+    mutating func refreshIfNeeded(for message: CeleryMessage, on connection: RedisConnection) throws(BrokerError) {
+        guard !message.destination.exchange.isEmpty else { return }
+        try refreshIfNeeded(exchanges: [message.destination.exchange], on: connection)
+    }
+
+    private mutating func refreshIfNeeded(exchanges: Set<String>, on connection: RedisConnection) throws(BrokerError) {
         let now = ContinuousClock.now
         if let loadedAt, now - loadedAt < Self.lifetime, exchanges.isSubset(of: table.keys) { return }
         let names = Array(exchanges)

@@ -9,6 +9,9 @@ public struct JSONWriter: Sendable {
         case python
         /// No spaces, UTF-8 written as is.
         case compact
+
+        /// What comes between two values.
+        var separator: [UInt8] { Array((self == .python ? ", " : ",").utf8) }
     }
 
     public private(set) var bytes: [UInt8]
@@ -87,20 +90,28 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
-    /// An object key with its quotes and colon, or a whole member (key and value), written out
-    /// once, with and without the separator before it: for what an encoder writes in every
-    /// message, where quoting and checking each piece again cost more than copying its bytes.
-    public struct Prepared: Sendable {
-        fileprivate let first: [UInt8]
-        fileprivate let separated: [UInt8]
-        /// Whether it is a whole member, which a value closes, rather than a key.
+    /// An object key with its quotes and colon, a whole member (key and value), or a fixed stretch
+    /// of an envelope, written out once, with and without the separator before it: for what an
+    /// encoder writes in every message, where quoting and checking each piece again cost more than
+    /// copying its bytes.
+    ///
+    /// The bytes are copied once into memory that is never freed, and held without a reference
+    /// count: prepared pieces are made once and kept for the life of the program (in `static let`s),
+    /// and with arrays each write cost a retain and a release, about 60 of each per Redis message.
+    /// Make them once: each one made keeps its few bytes for good.
+    public struct Prepared: @unchecked Sendable {
+        /// The separator, then the piece; `separatorLength` is 0 for a fragment, written as is.
+        private let separated: UnsafeBufferPointer<UInt8>
+        private let separatorLength: Int
+        /// Whether a value closes it (a whole member, a fragment ending in a value), so that what
+        /// comes next is separated from it; false for a key, whose value comes next.
         public let endsWithValue: Bool
 
         /// A key and its colon: the next call writes its value.
         public static func key(_ key: String, style: Style = .python) -> Prepared {
             var writer = JSONWriter(style: style)
             writer.key(key)
-            return Prepared(writer.bytes, style: style, endsWithValue: false)
+            return Prepared(writer.bytes, separator: style.separator, endsWithValue: false)
         }
 
         /// A member whose value is the same every time.
@@ -108,19 +119,31 @@ public struct JSONWriter: Sendable {
             var writer = JSONWriter(style: style)
             writer.key(key)
             writer.value(value)
-            return Prepared(writer.bytes, style: style, endsWithValue: true)
+            return Prepared(writer.bytes, separator: style.separator, endsWithValue: true)
         }
 
-        private init(_ bytes: [UInt8], style: Style, endsWithValue: Bool) {
-            first = bytes
-            separated = Array((style == .python ? ", " : ",").utf8) + bytes
+        /// `text` as it is, with no separator before it: a stretch of keys, separators and values
+        /// the caller wrote out (the fixed frame of an envelope).
+        public static func fragment(_ text: String, endsWithValue: Bool) -> Prepared {
+            Prepared(Array(text.utf8), separator: [], endsWithValue: endsWithValue)
+        }
+
+        private init(_ bytes: [UInt8], separator: [UInt8], endsWithValue: Bool) {
+            let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: separator.count + bytes.count)
+            _ = storage.initialize(from: separator + bytes)
+            separated = UnsafeBufferPointer(storage)
+            separatorLength = separator.count
             self.endsWithValue = endsWithValue
+        }
+
+        fileprivate func bytes(separated: Bool) -> UnsafeBufferPointer<UInt8> {
+            separated ? self.separated : UnsafeBufferPointer(rebasing: self.separated[separatorLength...])
         }
     }
 
-    /// Writes a prepared key (the next call writes its value) or member.
+    /// Writes a prepared key (the next call writes its value), member or fragment.
     public mutating func write(_ prepared: Prepared) {
-        bytes.append(contentsOf: needsComma ? prepared.separated : prepared.first)
+        bytes.append(contentsOf: prepared.bytes(separated: needsComma))
         needsComma = prepared.endsWithValue
     }
 
@@ -173,14 +196,6 @@ public struct JSONWriter: Sendable {
         separate()
         write(&bytes)
         needsComma = true
-    }
-
-    /// Appends `fragment` as it is, with no separator before it: a stretch of keys, separators and
-    /// values the caller wrote out once (the fixed frame of an envelope). `endsWithValue` tells
-    /// whether a value closes it, so the next call knows to write a separator first.
-    public mutating func rawFragment(_ fragment: [UInt8], endsWithValue: Bool) {
-        bytes.append(contentsOf: fragment)
-        needsComma = endsWithValue
     }
 
     private mutating func appendLiteral(_ literal: StaticString) {

@@ -77,6 +77,13 @@ public struct Timetable: Sendable {
         index[key].map { records[Int($0)].digest }
     }
 
+    /// The fingerprint and schedule of what the entry held when last loaded, in one lookup: what a
+    /// firing needs to tell an unchanged entry and decode it again without parsing its schedule.
+    public func loaded(_ key: String) -> (digest: Int, schedule: Schedule)? {
+        guard let position = index[key].map(Int.init) else { return nil }
+        return (records[position].digest, schedules[records[position].schedule])
+    }
+
     /// Adds an entry or replaces what is known of it. Run state comes from the stored entry; an entry
     /// that never ran keeps the moment it was first seen, so an edit does not restart its interval.
     /// A value without `last_run_at` (rewritten from scratch) keeps the last run known here, as
