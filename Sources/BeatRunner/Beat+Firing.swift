@@ -10,114 +10,139 @@ import ScheduleStore
 extension Beat {
     /// Fires every entry that is due, in groups, while this node may send.
     ///
-    /// Each group goes through three steps, one loop turn each: read its entries (an edit or
-    /// deletion made since the last reload wins) and build the messages; check, under WATCH, that
-    /// the lock is still this node's and each entry still holds what the firing was built from;
-    /// commit in a transaction that writes each entry's run state and, when the broker is this
-    /// Redis server, pushes the messages (`CommitTransaction`). Other brokers get the messages
-    /// right after.
+    /// Each group goes through two steps (`CommitTransaction`): read its entries under WATCH (an
+    /// edit or deletion made since the last reload wins) and build the messages; then commit, in a
+    /// transaction that writes each entry's run state and, when the broker is this Redis server,
+    /// pushes the messages. Other brokers get the messages right after.
     ///
-    /// Groups overlap: one turn writes the read of a new group, the commit of the group checked
-    /// in the turn before and the check of the group built in the turn before, and builds the new
-    /// group (answered first) while Redis runs the commit and the check. An entry is in at most one
-    /// group (it is out of the timetable from being handed out until its commit is read), so its
-    /// write-back still reaches Redis before its next firing is decided; commits run one after
-    /// the other on one connection, and a check always comes after the commit before it, since
-    /// EXEC ends every WATCH on the connection.
+    /// A WATCH lasts until its connection's EXEC, so groups go by two connections that take turns:
+    /// a turn writes, on one, the commit of the group it built and the read of a new group; then
+    /// reads the other's replies to the turn before and builds the group it read, while Redis runs
+    /// this turn's request. An entry is in at most one group (it is out of the timetable from being
+    /// handed out until its commit is read), so its write-back still reaches Redis before its next
+    /// firing is decided.
     func fireDue() {
-        guard let redis, let reader else { return }
-        var built: PreparedBatch?
-        var checked: PreparedBatch?
+        guard let connections = firingConnections() else { return }
+        var lanes = connections.map { FiringLane(connection: $0) }
         defer {
-            // Built or checked but never committed (this node may no longer send, or the turn ended): due again.
-            for batch in [built, checked].compactMap(\.self) {
-                putBack(batch.keys, now: batch.now, retryAfterFailure: false)
-            }
-            if checked != nil { CommitTransaction.unwatch(on: redis) }
+            // This node may no longer send, or the turns ended early: what is held is due again.
+            for index in lanes.indices { abandon(&lanes[index], afterFailure: false) }
             publishCommitted()
         }
-        for _ in 0..<100_000 {
+        for turn in 0..<100_000 {
             guard election.maySend(at: SystemClock.monotonicMicroseconds()) else { return }
             let now = SystemClock.now()
             let keys = timetable.popDue(now: now, limit: Self.commitGroupSize)
-            if keys.isEmpty && built == nil && checked == nil { return }
-            let committing = checked
-            let checking = built
-            checked = nil
-            built = nil
-            var next: PreparedBatch?
-            let commitSent: RedisConnection.PendingReplies?
-            let checkSent: RedisConnection.PendingReplies?
+            if keys.isEmpty && lanes.allSatisfy(\.isIdle) { return }
             do {
-                let request = keys.isEmpty ? nil : try reader.requestValues(of: keys)
-                commitSent = try committing.map { (batch) throws(RedisClientError) in
-                    try redis.write(CommitTransaction.commitRequest(batch.firings, push: push))
-                }
-                checkSent = try checking.map { (batch) throws(RedisClientError) in
-                    try redis.write(CommitTransaction.checkRequest(batch.firings, lockKey: configuration.lockKey))
-                }
-                if let request {
-                    next = prepareBatch(keys, values: try reader.values(answering: request, count: keys.count), now: now)
-                }
+                try send(on: &lanes[turn % 2], read: keys, now: now)
+                guard try finish(&lanes[(turn + 1) % 2]) else { return }
             } catch {
-                // The connection is gone with every reply on it, or MGET's answer made no sense
-                // (then the other replies are dropped with the socket: each is re-read as any lost one).
-                putBack(keys, now: now, retryAfterFailure: true)
-                failedAfterSending([committing, checking], error: error, on: redis)
+                // A connection is gone with every reply on it, or Redis answered something that
+                // makes no sense: whether a commit in flight ran is unknown, and every entry held
+                // is read again before it fires, so a committed firing is not repeated.
+                for index in lanes.indices { abandon(&lanes[index], afterFailure: true) }
+                redisFailed(String(describing: error))
                 return
             }
-            if let committing, let commitSent {
-                let outcome: CommitTransaction.CommitOutcome
-                do {
-                    outcome = try commitOutcome(redis.readReplies(commitSent), on: redis)
-                } catch {
-                    // Whether the commit ran is unknown when the connection broke mid-call; the entries
-                    // are re-read before they fire again, so a committed firing is not repeated.
-                    failedAfterSending([committing, checking, next], error: error, on: redis)
-                    return
-                }
-                finishCommit(committing, outcome: outcome)
-            }
-            if let checking, let checkSent {
-                let outcome: CommitTransaction.CheckOutcome
-                do {
-                    outcome = try checkOutcome(redis.readReplies(checkSent), of: checking, on: redis)
-                } catch {
-                    failedAfterSending([checking, next], error: error, on: redis)
-                    return
-                }
-                guard case .checked(let checks) = outcome else {
-                    putBack(checking.keys, now: checking.now, retryAfterFailure: false)
-                    if let next { putBack(next.keys, now: next.now, retryAfterFailure: false) }
-                    CommitTransaction.unwatch(on: redis)
-                    lostLockDuringCommit()
-                    return
-                }
-                checked = finishCheck(checking, checks: checks)
-                if checked == nil { CommitTransaction.unwatch(on: redis) }
-            }
-            guard var next else { continue }
-            // Entries that MGET found missing are looked at only now: that takes a call of its own.
-            for key in next.missing {
-                _ = prepareFiring(key: key, value: nil, now: next.now)
-            }
-            next.missing = []
-            if !next.firings.isEmpty { built = next }
         }
     }
 
-    /// Drops the connection with every reply still on it, and puts the groups in flight back.
-    private func failedAfterSending(_ batches: [PreparedBatch?], error: any Error, on connection: RedisConnection) {
-        connection.reset()
-        for batch in batches.compactMap(\.self) {
-            putBack(batch.keys, now: batch.now, retryAfterFailure: true)
+    /// One of the connections `fireDue` takes turns on, and the groups it holds.
+    struct FiringLane {
+        let connection: RedisConnection
+        /// Read under WATCH and built: committed by the lane's next write.
+        var built: PreparedBatch?
+        /// Written in the lane's last turn, with replies still to read.
+        var commitSent: (batch: PreparedBatch, replies: RedisConnection.PendingReplies)?
+        var readSent: (keys: [String], now: Instant, replies: RedisConnection.PendingReplies)?
+
+        init(connection: RedisConnection) {
+            self.connection = connection
         }
-        redisFailed(String(describing: error))
+
+        var isIdle: Bool { built == nil && commitSent == nil && readSent == nil }
+    }
+
+    /// The connections `fireDue` takes turns on, opened at the first firing. They are not `redis`,
+    /// whose plain calls (the TYPE of an entry found missing) may then come between their writes.
+    private func firingConnections() -> [RedisConnection]? {
+        if firingLaneConnections.isEmpty {
+            do {
+                firingLaneConnections = try (0..<2).map { (_) throws(RedisClientError) in
+                    try RedisConnection(configuration: configuration.scheduler)
+                }
+            } catch {
+                redisFailed(error.description)
+                return nil
+            }
+        }
+        return firingLaneConnections
+    }
+
+    /// Writes the commit of the lane's built group, then the read of `keys`.
+    private func send(on lane: inout FiringLane, read keys: [String], now: Instant) throws(RedisClientError) {
+        if let batch = lane.built {
+            let replies = try lane.connection.write(CommitTransaction.commitRequest(batch.firings, push: push))
+            lane.commitSent = (batch, replies)
+            lane.built = nil
+        }
+        guard !keys.isEmpty else { return }
+        do {
+            lane.readSent = (keys, now, try lane.connection.write(CommitTransaction.readRequest(keys, lockKey: configuration.lockKey)))
+        } catch {
+            putBack(keys, now: now, retryAfterFailure: true)
+            throw error
+        }
+    }
+
+    /// Reads the replies to the lane's last write: applies the commit's outcome and builds the
+    /// group read. False when the lock is no longer this node's.
+    private func finish(_ lane: inout FiringLane) throws -> Bool {
+        if let (batch, replies) = lane.commitSent {
+            let outcome = try commitOutcome(lane.connection.readReplies(replies), on: lane.connection)
+            lane.commitSent = nil
+            finishCommit(batch, outcome: outcome)
+        }
+        guard let (keys, now, replies) = lane.readSent else { return true }
+        let outcome = try readOutcome(lane.connection.readReplies(replies), count: keys.count, on: lane.connection)
+        lane.readSent = nil
+        guard case .read(let values) = outcome else {
+            putBack(keys, now: now, retryAfterFailure: false)
+            CommitTransaction.unwatch(on: lane.connection)
+            lostLockDuringCommit()
+            return false
+        }
+        let batch = prepareBatch(keys, values: values, now: now)
+        if batch.firings.isEmpty {
+            // Nothing to commit: end the WATCH, or it would abort the lane's next transaction.
+            CommitTransaction.unwatch(on: lane.connection)
+        } else {
+            lane.built = batch
+        }
+        return true
+    }
+
+    /// Puts back what a lane holds, and leaves its connection with nothing pending: replies still
+    /// unread are dropped with the socket, a WATCH left by a read is ended.
+    private func abandon(_ lane: inout FiringLane, afterFailure: Bool) {
+        if lane.commitSent != nil || lane.readSent != nil {
+            lane.connection.reset()
+        } else if lane.built != nil {
+            CommitTransaction.unwatch(on: lane.connection)
+        }
+        for batch in [lane.built, lane.commitSent?.batch].compactMap(\.self) {
+            putBack(batch.keys, now: batch.now, retryAfterFailure: afterFailure)
+        }
+        if let read = lane.readSent {
+            putBack(read.keys, now: read.now, retryAfterFailure: afterFailure)
+        }
+        lane = FiringLane(connection: lane.connection)
     }
 
     /// Firings per group: WATCH costs Redis a scan of the keys already watched for each key it
     /// adds, so a group of n costs n²; 100 keeps that under a microsecond a firing, while the
-    /// per-turn costs (three writes, a few reads) stay small beside 100 firings.
+    /// per-turn costs (two writes, a few reads) stay small beside 100 firings.
     static var commitGroupSize: Int { 100 }
 
     private func commitOutcome(_ replies: [RedisReply], on connection: RedisConnection) throws(ScheduleStoreError) -> CommitTransaction.CommitOutcome {
@@ -129,13 +154,13 @@ extension Beat {
         return outcome
     }
 
-    private func checkOutcome(
-        _ replies: [RedisReply], of batch: PreparedBatch, on connection: RedisConnection
-    ) throws(ScheduleStoreError) -> CommitTransaction.CheckOutcome {
-        guard let outcome = CommitTransaction.checkOutcome(replies, of: batch.firings, token: lock.token) else {
+    private func readOutcome(
+        _ replies: [RedisReply], count: Int, on connection: RedisConnection
+    ) throws(ScheduleStoreError) -> CommitTransaction.ReadOutcome {
+        guard let outcome = CommitTransaction.readOutcome(replies, count: count, token: lock.token) else {
             throw ScheduleStoreError(
                 .unavailable,
-                "redis \(connection.configuration.endpoint) answered the commit check with \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies)")")
+                "redis \(connection.configuration.endpoint) answered the read of a group with \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies)")")
         }
         return outcome
     }
@@ -146,10 +171,8 @@ extension Beat {
         var firings: [CommitTransaction.Firing] = []
         var messages: [CeleryMessage] = []
         var names: [String] = []
-        /// Keys MGET found missing (deleted, or not strings), to look at once no reply is awaited.
-        var missing: [String] = []
 
-        var keys: [String] { firings.map(\.key) + missing }
+        var keys: [String] { firings.map(\.key) }
     }
 
     /// The firings of the entries just read; the keys that do not fire are already back in the timetable.
@@ -159,10 +182,6 @@ extension Beat {
         batch.messages.reserveCapacity(keys.count)
         batch.names.reserveCapacity(keys.count)
         for (key, value) in zip(keys, values) {
-            guard let value else {
-                batch.missing.append(key)
-                continue
-            }
             guard let (firing, message, name) = prepareFiring(key: key, value: value, now: now) else { continue }
             batch.firings.append(firing)
             batch.messages.append(message)
@@ -195,7 +214,7 @@ extension Beat {
             let updated = try RunStateWriter.write(
                 totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value, at: entry.runStatePlace)
             let message = entry.message(id: producer.nextTaskID(), producer: producer, now: now)
-            var firing = CommitTransaction.Firing(key: key, expected: value, updated: updated)
+            var firing = CommitTransaction.Firing(key: key, updated: updated)
             if push != nil {
                 // Without the broker's lists the commit would write the run state and push nothing:
                 // a firing recorded (and logged) as sent that no worker ever gets. Wait for the broker.
@@ -231,32 +250,6 @@ extension Beat {
             timetable.remove(key: key)
             throw error
         }
-    }
-
-    /// Keeps the firings whose entries the check found unchanged, to be committed next turn;
-    /// the others go back to the timetable as the entries now say.
-    private func finishCheck(_ batch: PreparedBatch, checks: [CommitTransaction.Check]) -> PreparedBatch? {
-        // The usual case, kept whole: copying each firing and message costs a retain per string.
-        if !checks.contains(where: { $0 != .unchanged }) { return batch }
-        var kept = PreparedBatch(now: batch.now)
-        for (index, check) in checks.enumerated() {
-            let key = batch.firings[index].key
-            switch check {
-            case .unchanged:
-                kept.firings.append(batch.firings[index])
-                kept.messages.append(batch.messages[index])
-                kept.names.append(batch.names[index])
-            case .missing:
-                // Deleted (or no longer a string) since it was read: dropped, and the key stays as it
-                // is. Every reply has been read, so the call that tells which can be made now.
-                _ = prepareFiring(key: key, value: nil, now: batch.now)
-            case .modified:
-                // Changed after it was read: forget the fingerprint so the next pass re-reads it.
-                timetable.reschedule(key: key, now: batch.now, retryAt: batch.now)
-                nextReloadAt = min(nextReloadAt, SystemClock.monotonicMicroseconds())
-            }
-        }
-        return kept.firings.isEmpty ? nil : kept
     }
 
     /// Applies a commit's outcome.

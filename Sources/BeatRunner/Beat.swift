@@ -33,6 +33,8 @@ public final class Beat {
         didSet { reader = redis.map { EntryReader(connection: $0, keyPrefix: configuration.keyPrefix) } }
     }
     var reader: EntryReader?
+    /// The two connections firing takes turns on (`fireDue`); opened at the first firing.
+    var firingLaneConnections: [RedisConnection] = []
     /// A second connection that only listens for change notifications.
     var subscriber: RedisConnection?
     var broker: (any Broker)?

@@ -169,17 +169,8 @@ public struct EntryReader {
         return try values(from: replies, count: keys.count)
     }
 
-    /// `values(of:)` in two steps: this writes the MGETs, `values(answering:count:)` reads their
-    /// replies, so the caller can send something after them before waiting.
-    public func requestValues(of keys: [String]) throws(ScheduleStoreError) -> RedisConnection.PendingReplies {
-        do {
-            return try connection.write(Self.valuesRequest(of: keys[...]))
-        } catch {
-            throw .redis(error)
-        }
-    }
-
-    public func values(answering request: RedisConnection.PendingReplies, count: Int) throws(ScheduleStoreError) -> [[UInt8]?] {
+    /// The values answering MGETs of `count` keys written earlier (`valuesRequest`).
+    private func values(answering request: RedisConnection.PendingReplies, count: Int) throws(ScheduleStoreError) -> [[UInt8]?] {
         let replies: [RedisReply]
         do {
             replies = try connection.readReplies(request)

@@ -3,24 +3,27 @@ import RedisClient
 import Testing
 import TestSupport
 
-/// The commit's guarantees, against a real redis-server: what is checked is what gets committed,
-/// and a lock or an entry written between the check and the commit makes EXEC run nothing.
+/// The commit's guarantees, against a real redis-server: what is read is what gets committed,
+/// and a lock or an entry written between the read and the commit makes EXEC run nothing.
 @Suite struct CommitTransactionTests {
     private let lockKey = "celery:beat:task_lock"
     private let token = #"{"token": "mine"}"#
 
-    private func firing(_ name: String, expected: String, updated: String, lists: [String] = ["celery"]) -> CommitTransaction.Firing {
+    private func firing(_ name: String, updated: String, lists: [String] = ["celery"]) -> CommitTransaction.Firing {
         CommitTransaction.Firing(
-            key: "tasks:meta:\(name)", expected: Array(expected.utf8), updated: Array(updated.utf8), lists: lists,
-            payload: Array("message of \(name)".utf8))
+            key: "tasks:meta:\(name)", updated: Array(updated.utf8), lists: lists, payload: Array("message of \(name)".utf8))
     }
 
-    /// Sets up the lock and two entries, checks them, lets `meanwhile` act through a second
+    private func values(_ texts: String?...) -> CommitTransaction.ReadOutcome {
+        .read(texts.map { $0.map { Array($0.utf8) } })
+    }
+
+    /// Sets up the lock and two entries, reads them, lets `meanwhile` act through a second
     /// connection, commits; returns the outcome and the connection to look at the result.
-    private func checkThenCommit(
+    private func readThenCommit(
         push: CommitTransaction.Push? = CommitTransaction.Push(brokerDatabase: 0, scheduleDatabase: 0),
         meanwhile: (RedisConnection) throws -> Void = { _ in }
-    ) throws -> (CommitTransaction.CheckOutcome?, CommitTransaction.CommitOutcome?, RedisConnection, RedisServer) {
+    ) throws -> (CommitTransaction.ReadOutcome?, CommitTransaction.CommitOutcome?, RedisConnection, RedisServer) {
         let server = try RedisServer.start()
         let configuration = try RedisConfiguration(url: server.url)
         let beat = try RedisConnection(configuration: configuration)
@@ -28,12 +31,12 @@ import TestSupport
         _ = try beat.send("SET", lockKey, token)
         _ = try beat.send("SET", "tasks:meta:a", "a0")
         _ = try beat.send("SET", "tasks:meta:b", "b0")
-        let firings = [firing("a", expected: "a0", updated: "a1"), firing("b", expected: "b0", updated: "b1")]
-        let check = CommitTransaction.checkOutcome(
-            try beat.pipeline(CommitTransaction.checkRequest(firings, lockKey: lockKey)), of: firings, token: token)
+        let firings = [firing("a", updated: "a1"), firing("b", updated: "b1")]
+        let read = CommitTransaction.readOutcome(
+            try beat.pipeline(CommitTransaction.readRequest(firings.map(\.key), lockKey: lockKey)), count: 2, token: token)
         try meanwhile(other)
         let commit = CommitTransaction.commitOutcome(try beat.pipeline(CommitTransaction.commitRequest(firings, push: push)))
-        return (check, commit, beat, server)
+        return (read, commit, beat, server)
     }
 
     private func value(_ key: String, _ connection: RedisConnection) throws -> String? {
@@ -45,17 +48,17 @@ import TestSupport
     }
 
     @Test func unchangedEntriesAreWrittenAndPushedTogether() throws {
-        let (check, commit, redis, server) = try checkThenCommit()
+        let (read, commit, redis, server) = try readThenCommit()
         defer { server.stop() }
-        #expect(check == .checked([.unchanged, .unchanged]))
+        #expect(read == values("a0", "b0"))
         #expect(commit == .committed)
         #expect(try value("tasks:meta:a", redis) == "a1")
         #expect(try value("tasks:meta:b", redis) == "b1")
         #expect(try list("celery", redis) == ["message of b", "message of a"])
     }
 
-    @Test func anEntryEditedAfterTheCheckAbortsTheWholeGroup() throws {
-        let (_, commit, redis, server) = try checkThenCommit { other in _ = try other.send("SET", "tasks:meta:b", "edited") }
+    @Test func anEntryEditedAfterTheReadAbortsTheWholeGroup() throws {
+        let (_, commit, redis, server) = try readThenCommit { other in _ = try other.send("SET", "tasks:meta:b", "edited") }
         defer { server.stop() }
         #expect(commit == .aborted)
         #expect(try value("tasks:meta:a", redis) == "a0")
@@ -63,16 +66,16 @@ import TestSupport
         #expect(try list("celery", redis).isEmpty)
     }
 
-    @Test func anEntryDeletedAfterTheCheckIsNotRecreated() throws {
-        let (_, commit, redis, server) = try checkThenCommit { other in _ = try other.send("DEL", "tasks:meta:a") }
+    @Test func anEntryDeletedAfterTheReadIsNotRecreated() throws {
+        let (_, commit, redis, server) = try readThenCommit { other in _ = try other.send("DEL", "tasks:meta:a") }
         defer { server.stop() }
         #expect(commit == .aborted)
         #expect(try value("tasks:meta:a", redis) == nil)
         #expect(try list("celery", redis).isEmpty)
     }
 
-    @Test func aLockTakenAfterTheCheckPushesNothing() throws {
-        let (_, commit, redis, server) = try checkThenCommit { other in
+    @Test func aLockTakenAfterTheReadPushesNothing() throws {
+        let (_, commit, redis, server) = try readThenCommit { other in
             _ = try other.send("DEL", lockKey)
             _ = try other.send("SET", lockKey, #"{"token": "another node"}"#, "NX")
         }
@@ -82,8 +85,8 @@ import TestSupport
         #expect(try value("tasks:meta:a", redis) == "a0")
     }
 
-    @Test func aLockThatRanOutAfterTheCheckPushesNothing() throws {
-        let (_, commit, redis, server) = try checkThenCommit { other in
+    @Test func aLockThatRanOutAfterTheReadPushesNothing() throws {
+        let (_, commit, redis, server) = try readThenCommit { other in
             _ = try other.send("PEXPIRE", lockKey, "1")
             #expect(RedisServer.waitUntil(timeout: .seconds(10)) { (try? other.send("EXISTS", lockKey).integer) == 0 })
         }
@@ -93,21 +96,21 @@ import TestSupport
     }
 
     @Test func aTTLOnAnEntryIsKept() throws {
-        let (_, commit, redis, server) = try checkThenCommit { _ in }
+        let (_, commit, redis, server) = try readThenCommit { _ in }
         defer { server.stop() }
         #expect(commit == .committed)
         _ = try redis.send("EXPIRE", "tasks:meta:a", "1000")
         // Commit again on top of what was written: the TTL set in between survives the SET.
-        let again = [firing("a", expected: "a1", updated: "a2")]
-        #expect(CommitTransaction.checkOutcome(try redis.pipeline(CommitTransaction.checkRequest(again, lockKey: lockKey)), of: again, token: token)
-            == .checked([.unchanged]))
+        let again = [firing("a", updated: "a2")]
+        #expect(CommitTransaction.readOutcome(try redis.pipeline(CommitTransaction.readRequest([again[0].key], lockKey: lockKey)), count: 1, token: token)
+            == values("a1"))
         #expect(CommitTransaction.commitOutcome(try redis.pipeline(CommitTransaction.commitRequest(again, push: nil))) == .committed)
         #expect(try value("tasks:meta:a", redis) == "a2")
         #expect(try (redis.send("TTL", "tasks:meta:a").integer ?? -1) > 900)
     }
 
     @Test func messagesGoToTheBrokerDatabaseAndTheConnectionStaysOnTheSchedule() throws {
-        let (_, commit, redis, server) = try checkThenCommit(push: CommitTransaction.Push(brokerDatabase: 3, scheduleDatabase: 0))
+        let (_, commit, redis, server) = try readThenCommit(push: CommitTransaction.Push(brokerDatabase: 3, scheduleDatabase: 0))
         defer { server.stop() }
         #expect(commit == .committed)
         #expect(try list("celery", redis).isEmpty)
@@ -117,7 +120,7 @@ import TestSupport
     }
 
     @Test func aPushRefusedByRedisIsReported() throws {
-        let (_, commit, redis, server) = try checkThenCommit { other in _ = try other.send("HSET", "celery", "not", "a list") }
+        let (_, commit, redis, server) = try readThenCommit { other in _ = try other.send("HSET", "celery", "not", "a list") }
         defer { server.stop() }
         guard case .committedWithoutPush(let failure) = commit else {
             Issue.record("expected the push to be refused, got \(String(describing: commit))")
@@ -127,28 +130,49 @@ import TestSupport
         #expect(try value("tasks:meta:a", redis) == "a1")
     }
 
+    /// `fireDue` keeps one group read on each of two connections: each WATCH is its connection's,
+    /// so one connection's commit neither aborts nor ends the other's.
+    @Test func twoConnectionsWatchApart() throws {
+        let server = try RedisServer.start()
+        defer { server.stop() }
+        let configuration = try RedisConfiguration(url: server.url)
+        let lanes = [try RedisConnection(configuration: configuration), try RedisConnection(configuration: configuration)]
+        _ = try lanes[0].send("SET", lockKey, token)
+        _ = try lanes[0].send("SET", "tasks:meta:a", "a0")
+        _ = try lanes[0].send("SET", "tasks:meta:b", "b0")
+        let a = [firing("a", updated: "a1")], b = [firing("b", updated: "b1")]
+        #expect(CommitTransaction.readOutcome(try lanes[0].pipeline(CommitTransaction.readRequest([a[0].key], lockKey: lockKey)), count: 1, token: token) == values("a0"))
+        #expect(CommitTransaction.readOutcome(try lanes[1].pipeline(CommitTransaction.readRequest([b[0].key], lockKey: lockKey)), count: 1, token: token) == values("b0"))
+        #expect(CommitTransaction.commitOutcome(try lanes[0].pipeline(CommitTransaction.commitRequest(a, push: nil))) == .committed)
+        // Lane 1 still watches b and the lock: an edit of b now aborts its commit.
+        _ = try lanes[0].send("SET", "tasks:meta:b", "edited")
+        #expect(CommitTransaction.commitOutcome(try lanes[1].pipeline(CommitTransaction.commitRequest(b, push: nil))) == .aborted)
+        #expect(try value("tasks:meta:a", lanes[0]) == "a1")
+        #expect(try value("tasks:meta:b", lanes[0]) == "edited")
+    }
+
     // MARK: The parts without a server
 
-    @Test func theCheckSaysWhatChanged() {
-        let firings = [firing("a", expected: "a0", updated: "a1"), firing("b", expected: "b0", updated: "b1"), firing("c", expected: "c0", updated: "c1")]
+    @Test func theReadSaysWhatItFound() {
         let replies: [RedisReply] = [
             .status("OK"), .bulk(Array(token.utf8)), .array([.bulk(Array("a0".utf8)), .bulk(Array("b9".utf8)), .null]),
         ]
-        #expect(CommitTransaction.checkOutcome(replies, of: firings, token: token) == .checked([.unchanged, .modified, .missing]))
+        #expect(CommitTransaction.readOutcome(replies, count: 3, token: token) == values("a0", "b9", nil))
         var stolen = replies
         stolen[1] = .bulk(Array("someone else".utf8))
-        #expect(CommitTransaction.checkOutcome(stolen, of: firings, token: token) == .notLeader)
+        #expect(CommitTransaction.readOutcome(stolen, count: 3, token: token) == .notLeader)
         stolen[1] = .null
-        #expect(CommitTransaction.checkOutcome(stolen, of: firings, token: token) == .notLeader)
-        #expect(CommitTransaction.checkOutcome([.error("ERR"), replies[1], replies[2]], of: firings, token: token) == nil)
-        #expect(CommitTransaction.checkOutcome(Array(replies.prefix(2)) + [.array([])], of: firings, token: token) == nil)
+        #expect(CommitTransaction.readOutcome(stolen, count: 3, token: token) == .notLeader)
+        #expect(CommitTransaction.readOutcome([.error("ERR"), replies[1], replies[2]], count: 3, token: token) == nil)
+        #expect(CommitTransaction.readOutcome(Array(replies.prefix(2)) + [.array([])], count: 3, token: token) == nil)
+        #expect(CommitTransaction.readOutcome(Array(replies.prefix(2)) + [.array([.integer(1), .null, .null])], count: 3, token: token) == nil)
     }
 
     @Test func oneLPushPerListInTheOrderListsFirstAppear() throws {
         let firings = [
-            firing("a", expected: "", updated: "A", lists: ["q1"]),
-            firing("b", expected: "", updated: "B", lists: ["q2", "q1"]),
-            firing("c", expected: "", updated: "C", lists: ["q1"]),
+            firing("a", updated: "A", lists: ["q1"]),
+            firing("b", updated: "B", lists: ["q2", "q1"]),
+            firing("c", updated: "C", lists: ["q1"]),
         ]
         let request = CommitTransaction.commitRequest(firings, push: CommitTransaction.Push(brokerDatabase: 0, scheduleDatabase: 0))
         var expected = RedisPipeline()

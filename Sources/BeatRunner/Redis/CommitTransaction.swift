@@ -1,12 +1,12 @@
 import RedisClient
 
-/// How the beat writes a group of firings: a Redis transaction guarded by WATCH, in two steps.
+/// How the beat reads and writes a group of firings: a Redis transaction guarded by WATCH, in two steps.
 ///
-/// 1. `check`: WATCH the lock and the group's entries, then read the lock and the entries. The
-///    beat keeps only the firings whose entry still holds exactly the bytes it was built from,
-///    and goes on only if the lock still holds its token.
-/// 2. `commit`: MULTI, each kept entry's new run state (`SET ... KEEPTTL`), the messages'
-///    LPUSH when the broker is this Redis server, EXEC.
+/// 1. `read`: WATCH the lock and the group's entries, then read the lock and the entries. The
+///    beat builds each firing from exactly the bytes read, and goes on only if the lock holds
+///    its token.
+/// 2. `commit`: MULTI, each firing's new run state (`SET ... KEEPTTL`), the messages' LPUSH
+///    when the broker is this Redis server, EXEC.
 ///
 /// EXEC runs nothing if any watched key was written, deleted or expired since WATCH, so the
 /// transaction has the guarantees of one atomic step: a node that lost the lock (another took
@@ -14,6 +14,11 @@ import RedisClient
 /// overwritten and a deleted entry never re-created. An aborted group is re-read and decided
 /// again. `SET ... KEEPTTL` (Redis 6.0+) keeps a TTL a user put on an entry; `SELECT` inside the
 /// transaction lets the broker's database differ from the schedule's.
+///
+/// A connection's WATCH lasts until its EXEC, so a connection has one group at a time between
+/// its read and its commit; the beat fires on two connections so that Redis runs one group
+/// while the beat builds the other (`Beat.fireDue`). (Before, one connection read each group
+/// plainly, then watched it and read it again to compare: an MGET more per firing.)
 ///
 /// Why not a Lua script, as before: Redis's Lua copies and hashes every byte passed into it and
 /// every reply it gets back, about 2.5 ns a byte. With the entry read, the entry written and the
@@ -23,8 +28,6 @@ import RedisClient
 enum CommitTransaction {
     struct Firing {
         var key: String
-        /// What the entry held when the firing was built.
-        var expected: [UInt8]
         /// The entry with its new `total_run_count` and `last_run_at`.
         var updated: [UInt8]
         /// Broker lists and the kombu envelope to push, when pushing in the same step.
@@ -38,20 +41,11 @@ enum CommitTransaction {
         var scheduleDatabase: Int
     }
 
-    /// What the check found for one firing.
-    enum Check: Equatable {
-        /// The entry holds what the firing was built from: it may be committed.
-        case unchanged
-        /// The key is gone or no longer holds a string.
-        case missing
-        /// Someone changed the entry after it was read: read it again and decide again.
-        case modified
-    }
-
-    enum CheckOutcome: Equatable {
+    enum ReadOutcome: Equatable {
         /// The lock is not (or no longer) held by this process.
         case notLeader
-        case checked([Check])
+        /// Each key's value, nil where the key is gone or holds no string.
+        case read([[UInt8]?])
     }
 
     enum CommitOutcome: Equatable {
@@ -64,36 +58,37 @@ enum CommitTransaction {
     }
 
     /// WATCH, then the lock and the entries: three replies.
-    static func checkRequest(_ firings: [Firing], lockKey: String) -> RedisPipeline {
-        var pipeline = RedisPipeline(reservingCapacity: firings.reduce(128) { $0 + 2 * ($1.key.utf8.count + 16) })
-        pipeline.beginCommand("WATCH", argumentCount: 1 + firings.count)
+    static func readRequest(_ keys: [String], lockKey: String) -> RedisPipeline {
+        var pipeline = RedisPipeline(reservingCapacity: keys.reduce(128) { $0 + 2 * ($1.utf8.count + 16) })
+        pipeline.beginCommand("WATCH", argumentCount: 1 + keys.count)
         pipeline.appendArgument(lockKey)
-        for firing in firings { pipeline.appendArgument(firing.key) }
+        for key in keys { pipeline.appendArgument(key) }
         pipeline.append("GET", lockKey)
-        pipeline.beginCommand("MGET", argumentCount: firings.count)
-        for firing in firings { pipeline.appendArgument(firing.key) }
+        pipeline.beginCommand("MGET", argumentCount: keys.count)
+        for key in keys { pipeline.appendArgument(key) }
         return pipeline
     }
 
-    static func checkOutcome(_ replies: [RedisReply], of firings: [Firing], token: String) -> CheckOutcome? {
-        guard replies.count == 3, replies[0].isOK, let values = replies[2].array, values.count == firings.count else {
+    /// What `readRequest` of `count` keys found; nil when Redis answered something else.
+    static func readOutcome(_ replies: [RedisReply], count: Int, token: String) -> ReadOutcome? {
+        guard replies.count == 3, replies[0].isOK, let elements = replies[2].array, elements.count == count else {
             return nil
         }
         guard let lock = replies[1].bytes, lock.elementsEqual(token.utf8) else { return .notLeader }
-        var checks: [Check] = []
-        checks.reserveCapacity(firings.count)
-        for (firing, value) in zip(firings, values) {
-            switch value {
-            case .bulk(let bytes): checks.append(bytes == firing.expected ? .unchanged : .modified)
-            case .null: checks.append(.missing)
+        var values: [[UInt8]?] = []
+        values.reserveCapacity(count)
+        for element in elements {
+            switch element {
+            case .bulk(let bytes): values.append(bytes)
+            case .null: values.append(nil)
             default: return nil
             }
         }
-        return .checked(checks)
+        return .read(values)
     }
 
     /// MULTI, the writes and pushes, EXEC; the caller reads every reply and passes them to
-    /// `commitOutcome`. Call only right after a check of the same firings on the same connection.
+    /// `commitOutcome`. Call only right after the read of the same entries on the same connection.
     static func commitRequest(_ firings: [Firing], push: Push?) -> RedisPipeline {
         let size = firings.reduce(64) { $0 + $1.key.utf8.count + $1.updated.count + $1.payload.count + 64 }
         var pipeline = RedisPipeline(reservingCapacity: size)
@@ -149,7 +144,7 @@ enum CommitTransaction {
         return .committed
     }
 
-    /// Forgets the watched keys of a check that will not be committed, so they cannot abort the
+    /// Forgets the watched keys of a read that will not be committed, so they cannot abort the
     /// connection's next transaction. A failure here is the connection's, and the next call on it
     /// reports it; a connection that is dropped forgets its watched keys anyway.
     static func unwatch(on connection: RedisConnection) {
