@@ -59,6 +59,9 @@ public struct CeleryMessage: Sendable {
     /// per-message `expiration` property as Celery 5.2+ does, so RabbitMQ drops it too.
     public var expirationMilliseconds: Int64?
 
+    /// Inlinable: a message is built at every firing, and called from another module this init
+    /// copied the whole message once more on its way out (a retain and a release per string).
+    @inlinable
     public init(
         task: String,
         id: String,
