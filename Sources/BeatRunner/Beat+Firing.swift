@@ -258,7 +258,7 @@ extension Beat {
     private func finishCommit(_ batch: PreparedBatch, outcome: CommitTransaction.CommitOutcome) {
         let now = batch.now
         if outcome == .aborted {
-            // An entry or the lock changed between the check and the commit: read again, decide again.
+            // An entry or the lock changed between the read and the commit: read again, decide again.
             putBack(batch.keys, now: now, retryAfterFailure: false)
             return
         }
