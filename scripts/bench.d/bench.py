@@ -680,8 +680,8 @@ def burst():
             size, fmt_rate(rb_same), fmt_rate(rb_700)),
         "%.0f%%" % (100 * b_redis["rate"] / rb_same) if b_redis["rate"] and rb_same else "—",
         "—",
-        "the 100,000 burst above: firings / (last in list − due instant); each firing is also an MGET read, a "
-        "compare and a SET of the entry", "message %d bytes" % size)
+        "the 100,000 burst above: firings / (last in list − due instant); each firing is also a WATCH and an "
+        "MGET of its entry and a SET of it", "message %d bytes" % size)
     row(section, "Firing rate in the AMQP burst vs librabbitmq", "—",
         fmt_rate(b_amqp["rate"]), "scripts/lib/rabbitmq-publish-baseline.c (700-byte bodies, confirms per 1,000): %s" %
         fmt_rate(base), "%.0f%%" % (100 * b_amqp["rate"] / base) if b_amqp["rate"] and base else "—",
