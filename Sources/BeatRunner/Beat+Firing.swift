@@ -80,15 +80,16 @@ extension Beat {
         return firingLaneConnections
     }
 
-    /// Writes the commit of the lane's built group, then the read of `keys`.
+    /// Writes the commit of the lane's built group, then the read of `keys`. When either write
+    /// fails, `keys` go back to the timetable (the lane's groups are its own to put back).
     private func send(on lane: inout FiringLane, read keys: [String], now: Instant) throws(RedisClientError) {
-        if let batch = lane.built {
-            let replies = try lane.connection.write(CommitTransaction.commitRequest(batch.firings, push: push))
-            lane.commitSent = (batch, replies)
-            lane.built = nil
-        }
-        guard !keys.isEmpty else { return }
         do {
+            if let batch = lane.built {
+                let replies = try lane.connection.write(CommitTransaction.commitRequest(batch.firings, push: push))
+                lane.commitSent = (batch, replies)
+                lane.built = nil
+            }
+            guard !keys.isEmpty else { return }
             lane.readSent = (keys, now, try lane.connection.write(CommitTransaction.readRequest(keys, lockKey: configuration.lockKey)))
         } catch {
             putBack(keys, now: now, retryAfterFailure: true)
