@@ -169,20 +169,9 @@ extension Beat {
         logger.error("skipping invalid entry", metadata: ["key": "\(key)", "reason": "\(reason)"])
     }
 
-    /// Compares and drops the prefix byte by byte, as Redis matches keys: by characters, it was
-    /// a walk over grapheme clusters at every firing.
+    /// The entry's name, as the reload names it (`EntryReader.name(of:prefix:)`).
     func name(of key: String) -> String {
-        var key = key
-        var prefix = configuration.keyPrefix
-        // `withUTF8` lends a native string's bytes as they are.
-        let name = key.withUTF8 { key in
-            prefix.withUTF8 { prefix -> String? in
-                guard key.starts(with: prefix) else { return nil }
-                // A whole string's bytes end on a scalar boundary, so the rest is valid UTF-8.
-                return String(decoding: UnsafeBufferPointer(rebasing: key[prefix.count...]), as: UTF8.self)
-            }
-        }
-        return name ?? key
+        EntryReader.name(of: key, prefix: configuration.keyPrefix)
     }
 
     /// Reads what the change subscription received and reloads those keys.

@@ -234,7 +234,7 @@ public struct EntryReader {
     /// are all ASCII without a carriage return (which would pair with a following line feed), and
     /// an ASCII byte follows (nothing combines with the prefix's last character); counting
     /// characters costs more than the rest of reading a key.
-    static func name(of key: String, prefix: String) -> String {
+    public static func name(of key: String, prefix: String) -> String {
         var key = key
         var prefix = prefix
         let name = key.withUTF8 { key in
