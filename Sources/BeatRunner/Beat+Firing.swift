@@ -173,7 +173,6 @@ extension Beat {
         var now: Instant
         var firings: [CommitTransaction.Firing] = []
         var messages: [CeleryMessage] = []
-        var names: [String] = []
 
         var keys: [String] { firings.map(\.key) }
     }
@@ -183,19 +182,17 @@ extension Beat {
         var batch = PreparedBatch(now: now)
         batch.firings.reserveCapacity(keys.count)
         batch.messages.reserveCapacity(keys.count)
-        batch.names.reserveCapacity(keys.count)
         for (key, value) in zip(keys, values) {
-            guard let (firing, message, name) = prepareFiring(key: key, value: value, now: now) else { continue }
+            guard let (firing, message) = prepareFiring(key: key, value: value, now: now) else { continue }
             batch.firings.append(firing)
             batch.messages.append(message)
-            batch.names.append(name)
         }
         return batch
     }
 
     /// Builds one firing from the freshly read value, or returns nil (after updating the timetable)
     /// when the entry is gone, invalid, disabled or no longer due.
-    private func prepareFiring(key: String, value: [UInt8]?, now: Instant) -> (CommitTransaction.Firing, CeleryMessage, String)? {
+    private func prepareFiring(key: String, value: [UInt8]?, now: Instant) -> (CommitTransaction.Firing, CeleryMessage)? {
         let entry: Entry
         do {
             guard let value else {
@@ -229,7 +226,7 @@ extension Beat {
                 firing.lists = prepared.lists
                 firing.payload = prepared.payload
             }
-            return (firing, message, entry.name)
+            return (firing, message)
         } catch let error as ScheduleStoreError {
             putBack([key], now: now, retryAfterFailure: true)
             redisFailed(error.description)
@@ -269,12 +266,12 @@ extension Beat {
         if case .committedWithoutPush(let failure) = outcome {
             logger.error(
                 "redis refused to push \(batch.firings.count) message(s) whose run state was written; they are lost",
-                metadata: ["error": "\(failure)", "entries": "\(batch.names.joined(separator: ","))"])
+                metadata: ["error": "\(failure)", "entries": "\(batch.firings.map { name(of: $0.key) }.joined(separator: ","))"])
             return
         }
         for (index, firing) in batch.firings.enumerated() {
             if push != nil {
-                logSent(batch.messages[index], name: batch.names[index])
+                logSent(batch.messages[index], name: name(of: firing.key))
             } else {
                 supersede(pendingFor: firing.key)
                 committed.append(PendingPublish(key: firing.key, message: batch.messages[index], attempts: 0, nextAttemptAt: .min))
@@ -414,10 +411,10 @@ extension Beat {
     /// The shortest wait before a firing that failed is tried again (microseconds).
     static var failureRetryDelay: Int64 { 1_000_000 }
 
-    /// The message is read only when the line is logged: a copy of it costs a retain and a
-    /// release of each of its strings, at every firing.
-    private func logSent(_ message: @autoclosure () -> CeleryMessage, name: String) {
-        logger.info("sent \(name)", metadata: Self.sentMetadata(message()))
+    /// The message and the name are read only when the line is logged: a copy of the message
+    /// costs a retain and a release of each of its strings, and a name is a new string, at every firing.
+    private func logSent(_ message: @autoclosure () -> CeleryMessage, name: @autoclosure () -> String) {
+        logger.info("sent \(name())", metadata: Self.sentMetadata(message()))
     }
 
     private static func sentMetadata(_ message: CeleryMessage) -> Logger.Metadata {
