@@ -115,7 +115,7 @@ let package = Package(
             swiftSettings: strictness, linkerSettings: residentMemoryLinking),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictness),
-        .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strictness),
+        .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], swiftSettings: strictness),
         .testTarget(

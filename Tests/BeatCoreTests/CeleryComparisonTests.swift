@@ -1,6 +1,7 @@
 import BeatCore
 import CivilTime
 import JSON
+import TestSupport
 import Testing
 
 /// swiftbeat against real Celery 5.7.0 (`scripts/capture-crontab-fixtures`): random crontabs and
@@ -50,7 +51,7 @@ import Testing
         var differing: Set<Int64> = []
         for c in cases {
             let id = c.int64("id")
-            let zone = try TimeZoneRules.load(identifier: c.string("zone"))
+            let zone = try PinnedTzdata.zone(c.string("zone"))
             let crontab = try #require(try crontab(from: c["fields"]!))
             let after = c.instant("after_us")
             let celery = c.instant("celery_next_us")
@@ -74,7 +75,7 @@ import Testing
         var differing: Set<Int64> = []
         for c in cases {
             let id = c.int64("id")
-            let zone = try TimeZoneRules.load(identifier: c.string("zone"))
+            let zone = try PinnedTzdata.zone(c.string("zone"))
             let crontab = try #require(try crontab(from: c["fields"]!))
             let deadline = c["deadline"]?.numberValue.map { Microseconds.seconds($0.int64Value!) }
             let now = c.instant("now_us")
@@ -100,7 +101,7 @@ import Testing
         let cases = try CeleryFixture.cases(kind: "interval-next")
         #expect(cases.count >= 300)
         for c in cases {
-            let zone = try TimeZoneRules.load(identifier: c.string("zone"))
+            let zone = try PinnedTzdata.zone(c.string("zone"))
             let schedule = try Schedule(
                 json: .object(["every": c["every"]!, "period": c["period"]!, "relative": c["relative"]!]))
             guard case .interval(let interval) = schedule else {

@@ -1,5 +1,6 @@
 import BeatCore
 import CivilTime
+import TestSupport
 import Testing
 
 /// SplitMix64: a seeded generator, so a failing case can be replayed.
@@ -98,7 +99,7 @@ enum FireOracle {
 
     @Test func nextRunIsAfterMatchesAndNothingBetweenFires() throws {
         var rng = SeededGenerator(state: 0x5EED_2026)
-        let zones = try Self.zones.map { try TimeZoneRules.load(identifier: $0) }
+        let zones = try Self.zones.map { try PinnedTzdata.zone($0) }
         let scanLimit: Int64 = 2 * 86_400_000_000
         var scannedMinutes = 0
         for index in 0..<500 {
@@ -131,7 +132,7 @@ enum FireOracle {
         // Crontabs aimed at the hours a transition touches, started just before, during and after it.
         var rng = SeededGenerator(state: 0xD57)
         for name in Self.zones where name != "UTC" && name != "Asia/Kolkata" {
-            let zone = try TimeZoneRules.load(identifier: name)
+            let zone = try PinnedTzdata.zone(name)
             for transition in zone.transitions(in: utc(2026, 1, 1)..<utc(2027, 1, 1)) {
                 let before = CivilDateTime(transition.instant, utcOffsetSeconds: transition.utcOffsetBefore)
                 let after = CivilDateTime(transition.instant, utcOffsetSeconds: transition.utcOffsetAfter)
@@ -164,7 +165,7 @@ enum FireOracle {
 
     @Test func rareCrontabsTerminateAndMatchAcrossCenturies() throws {
         var rng = SeededGenerator(state: 0xFEB_29)
-        let zones = try Self.zones.map { try TimeZoneRules.load(identifier: $0) }
+        let zones = try Self.zones.map { try PinnedTzdata.zone($0) }
         let rare = try [
             "0 0 29 2 mon", "30 2 29 2 *", "59 23 31 * sun", "0 12 31 4-12/2 *", "0 0 1-7 * 1", "15 1 30 * fri",
             "0 0 13 * fri", "*/30 2 29 2 *", "0 * 29 2 sat",
@@ -186,7 +187,7 @@ enum FireOracle {
     @Test func theAnswerIsStableUntilItIsReached() throws {
         // Asked again from anywhere before its answer, nextRun gives the same answer.
         var rng = SeededGenerator(state: 42)
-        let zones = try Self.zones.map { try TimeZoneRules.load(identifier: $0) }
+        let zones = try Self.zones.map { try PinnedTzdata.zone($0) }
         for _ in 0..<300 {
             let crontab = Self.randomCrontab(using: &rng)
             let zone = zones.randomElement(using: &rng)!

@@ -1,5 +1,6 @@
 import BeatCore
 import CivilTime
+import TestSupport
 import Testing
 
 /// The DST rule (cronie's), checked to the exact UTC instant across both transitions of 2026:
@@ -9,7 +10,7 @@ import Testing
 ///   clocks land for matching wall times swallowed by a gap.
 @Suite struct DaylightSavingTests {
     private func runs(_ expression: String, _ zone: String, after start: Instant, count: Int) throws -> [Instant] {
-        try CrontabSchedule(fromString: expression).nextRuns(after: start, count: count, in: TimeZoneRules.load(identifier: zone))
+        try CrontabSchedule(fromString: expression).nextRuns(after: start, count: count, in: PinnedTzdata.zone(zone))
     }
 
     // MARK: America/New_York: 2026-03-08 02:00 EST → 03:00 EDT (07:00Z); 2026-11-01 02:00 EDT → 01:00 EST (06:00Z)

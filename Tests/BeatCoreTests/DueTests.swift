@@ -1,5 +1,6 @@
 import BeatCore
 import CivilTime
+import TestSupport
 import Testing
 
 /// Celery's due-ness: `Schedule.nextDue(lastRunAt:now:in:startingDeadline:)` with an injected clock.
@@ -69,13 +70,13 @@ import Testing
     }
 
     @Test func dueInTheEntrysZone() throws {
-        let newYork = try TimeZoneRules.load(identifier: "America/New_York")
+        let newYork = try PinnedTzdata.zone("America/New_York")
         #expect(nineDaily.nextDue(lastRunAt: utc(2026, 1, 1), now: utc(2026, 1, 1), in: newYork) == utc(2026, 1, 1, 14))
     }
 
     @Test func nextRunsForTheCommandLine() throws {
         let start = utc(2026, 3, 8, 6, 40)
-        let newYork = try TimeZoneRules.load(identifier: "America/New_York")
+        let newYork = try PinnedTzdata.zone("America/New_York")
         #expect(
             quarterHourly.nextRunsISO8601(after: start, count: 3, in: newYork)
                 == ["2026-03-08T01:45:00-05:00", "2026-03-08T03:00:00-04:00", "2026-03-08T03:15:00-04:00"])

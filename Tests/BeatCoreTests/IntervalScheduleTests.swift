@@ -1,5 +1,6 @@
 import BeatCore
 import CivilTime
+import TestSupport
 import Testing
 
 @Suite struct IntervalScheduleTests {
@@ -29,7 +30,7 @@ import Testing
 
     @Test func dueEveryAfterTheLastRunInAbsoluteTime() throws {
         let interval = try IntervalSchedule(every: 1, period: .hours)
-        let newYork = try TimeZoneRules.load(identifier: "America/New_York")
+        let newYork = try PinnedTzdata.zone("America/New_York")
         // 01:30 EDT + 1 h is 01:30 EST, not 02:30 on the wall clock.
         #expect(interval.nextDue(lastRunAt: utc(2026, 11, 1, 5, 30), in: newYork) == utc(2026, 11, 1, 6, 30))
         #expect(interval.nextDue(lastRunAt: utc(2026, 3, 8, 6, 30), in: newYork) == utc(2026, 3, 8, 7, 30))
@@ -49,14 +50,14 @@ import Testing
     }
 
     @Test func relativeRoundsOnTheZonesWallClock() throws {
-        let kolkata = try TimeZoneRules.load(identifier: "Asia/Kolkata")
+        let kolkata = try PinnedTzdata.zone("Asia/Kolkata")
         let hourly = try IntervalSchedule(every: 1, period: .hours, relative: true)
         // 10:17 IST + 1 h rounds to 11:00 IST, which is 05:30Z, not a whole UTC hour.
         #expect(hourly.nextDue(lastRunAt: utc(2026, 1, 1, 4, 47), in: kolkata) == utc(2026, 1, 1, 5, 30))
         let daily = try IntervalSchedule(every: 1, period: .days, relative: true)
         #expect(daily.nextDue(lastRunAt: utc(2026, 1, 1, 4, 47), in: kolkata) == utc(2026, 1, 1, 18, 30))
         // Across spring-forward, daily relative stays at local midnight (calendar days).
-        let newYork = try TimeZoneRules.load(identifier: "America/New_York")
+        let newYork = try PinnedTzdata.zone("America/New_York")
         #expect(daily.nextDue(lastRunAt: utc(2026, 3, 8, 5), in: newYork) == utc(2026, 3, 9, 4))
     }
 

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import BeatCore
 import CivilTime
+import TestSupport
 import Testing
 
 /// Timings, not assertions. For real numbers run them in a release build with
@@ -26,7 +27,7 @@ struct ScheduleBenchmarks {
             "* * * * *", "*/15 * * * *", "0 9 * * mon-fri", "30 2 * * *", "*/15 9-17 * * mon-fri", "0 0 1 * *",
             "0 9 1-7,15-21 * mon", "0 0 29 2 mon",
         ]
-        let zones = try ["UTC", "America/New_York", "Australia/Lord_Howe"].map { try TimeZoneRules.load(identifier: $0) }
+        let zones = try ["UTC", "America/New_York", "Australia/Lord_Howe"].map { try PinnedTzdata.zone($0) }
         for zone in zones {
             for expression in expressions {
                 let crontab = try CrontabSchedule(fromString: expression)
@@ -44,7 +45,7 @@ struct ScheduleBenchmarks {
     }
 
     @Test func nextDueForAMixOf100000Entries() throws {
-        let zone = try TimeZoneRules.load(identifier: "Europe/London")
+        let zone = try PinnedTzdata.zone("Europe/London")
         var rng = SeededGenerator(state: 7)
         var schedules: [Schedule] = []
         for index in 0..<100_000 / scale {

@@ -31,3 +31,17 @@ install_missing_packages() {
 require_swift() {
     command -v swift >/dev/null || die "swift is not on PATH: install the Swift 6 toolchain (swift.org) first"
 }
+
+# describe_tzdata: one line naming the tz database release the tests read: the machine's (the
+# binary, the CLI and integration tests, SystemTzdataTests) and the pinned one of the unit tests.
+describe_tzdata() {
+    local directory=${TZDIR:-/usr/share/zoneinfo} release=unknown
+    if [ -f "$directory/tzdata.zi" ]; then
+        release=$(head -1 "$directory/tzdata.zi" | sed 's/^# version //')
+    elif [ -f "$directory/+VERSION" ]; then
+        release=$(head -1 "$directory/+VERSION")
+    fi
+    local package=
+    [ "$directory" != /usr/share/zoneinfo ] || package=$(dpkg-query -W -f='${Version}' tzdata 2>/dev/null || true)
+    echo "tzdata: $release in $directory${package:+ (Debian package tzdata $package)}; unit tests read the pinned $(cat "$SWIFTBEAT_ROOT/Fixtures/tzdata/VERSION") in Fixtures/tzdata"
+}

@@ -1,5 +1,6 @@
 import BeatCore
 import CivilTime
+import TestSupport
 import Testing
 
 /// The timetable with a hand-moved clock: what is due when, in which order, and how edits,
@@ -212,7 +213,7 @@ import Testing
     }
 
     @Test func zoneDecidesCrontabSlots() throws {
-        let newYork = try TimeZoneRules.load(identifier: "America/New_York")
+        let newYork = try PinnedTzdata.zone("America/New_York")
         var timetable = Timetable(zone: newYork)
         timetable.upsert(
             key: "c", schedule: .crontab(try CrontabSchedule(minute: 0, hour: 9)), enabled: true, lastRunAt: nil, digest: 1, now: utc(2026, 1, 1, 0, 0))
