@@ -85,6 +85,8 @@ let package = Package(
         // Pure building blocks, no Foundation: the beat must stay small (see README, "Performance").
         .target(name: "JSON", swiftSettings: strictness),
         .target(name: "CivilTime", swiftSettings: strictness),
+        // The YAML subset schedule and config files are written in (Yams would bring Foundation).
+        .target(name: "YAML", dependencies: ["JSON"], swiftSettings: strictness),
 
         // Thin owners of the C handles.
         .target(name: "RedisClient", dependencies: ["CHiredis"], swiftSettings: strictness),
@@ -98,7 +100,7 @@ let package = Package(
             swiftSettings: strictness),
 
         // The scheduler: a pure core and the runner that drives it against Redis.
-        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime"], swiftSettings: strictness),
+        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML"], swiftSettings: strictness),
         // Entry writes shared by the commands and the runner: compare-and-set, SET NX, announcements.
         .target(name: "ScheduleStore", dependencies: ["BeatCore", "RedisClient", "JSON"], swiftSettings: strictness),
         .target(
@@ -110,11 +112,13 @@ let package = Package(
             name: "swiftbeat",
             dependencies: [
                 "BeatRunner", "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient", "AMQPClient", "JSON", "CivilTime",
+                "YAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
             ],
             swiftSettings: strictness, linkerSettings: residentMemoryLinking),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictness),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], swiftSettings: strictness),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], swiftSettings: strictness),
@@ -125,7 +129,7 @@ let package = Package(
             name: "BrokerTests", dependencies: ["Broker", "CeleryMessage", "RedisClient", "AMQPClient", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
-            name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "TestSupport"],
+            name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "YAML", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
             name: "BeatRunnerTests",

@@ -1,4 +1,5 @@
 public import JSON
+import YAML
 
 /// The `schedule` member as celerybeat-redis (0.1.5 and later) reads it, from anything a person
 /// may write for one.
@@ -64,7 +65,7 @@ public enum StoredSchedule {
         let isDecimal =
             !number.isEmpty && number.first != "." && number.last != "."
             && number.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && number.filter { $0 == "." }.count <= 1
-        guard isDecimal, let literal = try? YAMLReader.number(String(number)), let every = JSONNumber(literal: literal)
+        guard isDecimal, let literal = YAML.numberLiteral(String(number)), let every = JSONNumber(literal: literal)
         else {
             throw ScheduleError(
                 .invalidInterval, field: "every",

@@ -1,4 +1,5 @@
 public import JSON
+public import YAML
 
 extension ScheduleFile {
     /// Run state lives in Redis, not in a schedule file.

@@ -3,6 +3,7 @@ import BeatCore
 import JSON
 import RedisClient
 import ScheduleStore
+import YAML
 
 /// The file formats, as --format takes them.
 enum ScheduleFileFormat: String, ExpressibleByArgument {

@@ -2,6 +2,7 @@ import ArgumentParser
 import BeatCore
 import BeatRunner
 import Logging
+import YAML
 
 /// `swiftbeat run`: the beat itself.
 struct RunCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import BeatCore
 import JSON
 import Testing
+import YAML
 
 /// Schedule files: how a file's entries become the JSON stored in Redis.
 @Suite struct ScheduleFileTests {

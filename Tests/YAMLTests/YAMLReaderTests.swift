@@ -1,6 +1,6 @@
-import BeatCore
 import JSON
 import Testing
+import YAML
 
 /// The YAML subset schedule files are written in; each expectation is what YAML 1.2's core schema
 /// gives (as ruamel.yaml or any 1.2 reader would), written as compact JSON so member order counts.

@@ -40,6 +40,12 @@ public enum YAML {
         let value = try reader.readDocument()
         return Document(value: value, keyLines: reader.topLevelKeyLines)
     }
+
+    /// The JSON literal of a YAML 1.2 core-schema number (`07` is `7`, `+1.` is `1.0`, `0x1F` is
+    /// `31`), or nil when `text` is not one (or is too large).
+    public static func numberLiteral(_ text: String) -> String? {
+        try? YAMLReader.number(text)
+    }
 }
 
 /// The cursor behind `YAML`: a recursive-descent reader over the UTF-8 bytes, which keeps the
