@@ -88,6 +88,12 @@ let package = Package(
         // The YAML subset schedule and config files are written in (Yams would bring Foundation).
         .target(name: "YAML", dependencies: ["JSON"], swiftSettings: strictness),
 
+        // Celery's task routing (task_routes, task_queues, the task_default_* settings), pure.
+        .target(name: "CeleryRouting", dependencies: ["JSON"], swiftSettings: strictness),
+
+        // A Celery config file (either of Celery's name styles) and the environment, as settings.
+        .target(name: "CeleryConfig", dependencies: ["CeleryRouting", "JSON", "YAML"], swiftSettings: strictness),
+
         // Thin owners of the C handles.
         .target(name: "RedisClient", dependencies: ["CHiredis"], swiftSettings: strictness),
         .target(name: "AMQPClient", dependencies: ["CRabbitMQ"], swiftSettings: strictness),
@@ -112,13 +118,15 @@ let package = Package(
             name: "swiftbeat",
             dependencies: [
                 "BeatRunner", "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient", "AMQPClient", "JSON", "CivilTime",
-                "YAML",
+                "YAML", "CeleryConfig", "CeleryRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
             ],
             swiftSettings: strictness, linkerSettings: residentMemoryLinking),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictness),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], swiftSettings: strictness),
+        .testTarget(name: "CeleryRoutingTests", dependencies: ["CeleryRouting", "JSON"], swiftSettings: strictness),
+        .testTarget(name: "CeleryConfigTests", dependencies: ["CeleryConfig", "CeleryRouting", "JSON"], swiftSettings: strictness),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], swiftSettings: strictness),
@@ -137,7 +145,9 @@ let package = Package(
             swiftSettings: strictness),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime"],
+            dependencies: [
+                "RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime", "CeleryConfig", "CeleryRouting",
+            ],
             swiftSettings: strictness),
         .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat"], swiftSettings: strictness),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "RedisClient", "JSON"], swiftSettings: strictness),
