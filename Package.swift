@@ -88,11 +88,6 @@ let package = Package(
         // The YAML subset schedule and config files are written in (Yams would bring Foundation).
         .target(name: "YAML", dependencies: ["JSON"], swiftSettings: strictness),
 
-        // Celery's task routing (task_routes, task_queues, the task_default_* settings), pure.
-        .target(name: "CeleryRouting", dependencies: ["JSON"], swiftSettings: strictness),
-
-        // A Celery config file (either of Celery's name styles) and the environment, as settings.
-        .target(name: "CeleryConfig", dependencies: ["CeleryRouting", "JSON", "YAML"], swiftSettings: strictness),
 
         // Thin owners of the C handles.
         .target(name: "RedisClient", dependencies: ["CHiredis"], swiftSettings: strictness),
@@ -100,18 +95,24 @@ let package = Package(
 
         // Celery's protocol v2 and the brokers that carry it.
         .target(name: "CeleryMessage", dependencies: ["JSON", "CivilTime"], swiftSettings: strictness),
+        // Celery's task routing (task_routes, task_queues, the task_default_* settings), pure.
+        .target(name: "CeleryRouting", dependencies: ["CeleryMessage", "JSON"], swiftSettings: strictness),
+        // A Celery config file (either of Celery's name styles) and the environment, as settings.
+        .target(name: "CeleryConfig", dependencies: ["CeleryRouting", "JSON", "YAML"], swiftSettings: strictness),
         .target(
             name: "Broker",
             dependencies: ["CeleryMessage", "JSON", "CivilTime", "RedisClient", "AMQPClient", logging],
             swiftSettings: strictness),
 
         // The scheduler: a pure core and the runner that drives it against Redis.
-        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML"], swiftSettings: strictness),
+        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML", "CeleryRouting"], swiftSettings: strictness),
         // Entry writes shared by the commands and the runner: compare-and-set, SET NX, announcements.
         .target(name: "ScheduleStore", dependencies: ["BeatCore", "RedisClient", "JSON"], swiftSettings: strictness),
         .target(
             name: "BeatRunner",
-            dependencies: ["BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient", "JSON", "CivilTime", logging],
+            dependencies: [
+                "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "CeleryRouting", "RedisClient", "JSON", "CivilTime", logging,
+            ],
             swiftSettings: strictness),
 
         .executableTarget(
@@ -141,7 +142,7 @@ let package = Package(
             swiftSettings: strictness),
         .testTarget(
             name: "BeatRunnerTests",
-            dependencies: ["BeatRunner", "BeatCore", "CeleryMessage", "JSON", "CivilTime", "RedisClient", "TestSupport"],
+            dependencies: ["BeatRunner", "BeatCore", "CeleryMessage", "CeleryRouting", "JSON", "CivilTime", "RedisClient", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
             name: "IntegrationTests",

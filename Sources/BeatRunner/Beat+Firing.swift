@@ -211,9 +211,21 @@ extension Beat {
                 timetable.reschedule(key: key, now: now)
                 return nil
             }
+            let message: CeleryMessage
+            do {
+                message = try entry.message(id: producer.nextTaskID(), producer: producer, now: now, router: configuration.router)
+            } catch {
+                // Not the data's fault alone (the config's routes decide too): this slot is skipped,
+                // the entry stays, and its next slot is tried again.
+                timetable.reschedule(key: key, now: now)
+                logRepeating("route:\(key)") {
+                    logger.error(
+                        "cannot route a firing; this slot is skipped", metadata: ["entry": "\(name(of: key))", "error": "\(error)"])
+                }
+                return nil
+            }
             let updated = try RunStateWriter.write(
                 totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value, at: entry.runStatePlace)
-            let message = entry.message(id: producer.nextTaskID(), producer: producer, now: now)
             var firing = CommitTransaction.Firing(key: key, updated: updated)
             if push != nil {
                 // Without the broker's lists the commit would write the run state and push nothing:

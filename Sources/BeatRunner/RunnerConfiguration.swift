@@ -1,4 +1,5 @@
 public import Broker
+public import CeleryRouting
 public import CivilTime
 public import RedisClient
 
@@ -8,6 +9,8 @@ public struct RunnerConfiguration: Sendable {
     public var scheduler: RedisConfiguration
     public var broker: BrokerURL
     public var brokerOptions: BrokerTransportOptions
+    /// Where each firing goes: Celery's routing with the config's task_routes, task_queues and defaults.
+    public var router: Router
     /// Entries are the keys `<keyPrefix><name>`.
     public var keyPrefix: String
     /// The zone crontabs are read in.
@@ -30,6 +33,7 @@ public struct RunnerConfiguration: Sendable {
 
     public init(
         scheduler: RedisConfiguration, broker: BrokerURL, brokerOptions: BrokerTransportOptions = BrokerTransportOptions(),
+        router: Router = .celeryDefaults,
         keyPrefix: String = "tasks:meta:", zone: TimeZoneRules = .utc, maxInterval: Duration = .seconds(5),
         reloadInterval: Duration = .seconds(5), lockKey: String = "celery:beat:task_lock", lockTTL: Duration = .seconds(30),
         standbyRetry: Duration = .seconds(1), startingDeadline: Duration? = nil, batchSize: Int = 1000,
@@ -38,6 +42,7 @@ public struct RunnerConfiguration: Sendable {
         self.scheduler = scheduler
         self.broker = broker
         self.brokerOptions = brokerOptions
+        self.router = router
         self.keyPrefix = keyPrefix
         self.zone = zone
         self.maxInterval = maxInterval

@@ -85,7 +85,7 @@ public final class AMQPBroker: Broker {
     static func outgoing(_ message: CeleryMessage) throws(HeaderError) -> AMQPOutgoingMessage {
         let properties = AMQPProperties(
             contentType: "application/json", contentEncoding: "utf-8", correlationID: message.id,
-            replyTo: message.replyTo, deliveryMode: .persistent, priority: UInt8(clamping: message.priority),
+            replyTo: message.replyTo, deliveryMode: message.deliveryMode == 1 ? .transient : .persistent, priority: UInt8(clamping: message.priority),
             expiration: message.expirationMilliseconds.map { String($0) },
             headers: try headerTable(message))
         return AMQPOutgoingMessage(

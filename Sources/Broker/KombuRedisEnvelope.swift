@@ -89,7 +89,7 @@ public struct KombuRedisEnvelope: Sendable {
         writer.string(message.id)
         writer.write(Fragment.replyTo)
         writer.string(message.replyTo)
-        writer.write(Fragment.deliveryMode)
+        writer.write(message.deliveryMode == 1 ? Fragment.transientDeliveryMode : Fragment.deliveryMode)
         if let expiration = message.expirationMilliseconds {
             writer.key("expiration")
             writer.rawValue { bytes in
@@ -118,6 +118,7 @@ public struct KombuRedisEnvelope: Sendable {
         static let afterHeaders = JSONWriter.Prepared.fragment(#"}, "properties": {"correlation_id": "#, endsWithValue: false)
         static let replyTo = JSONWriter.Prepared.fragment(#", "reply_to": "#, endsWithValue: false)
         static let deliveryMode = JSONWriter.Prepared.fragment(#", "delivery_mode": 2"#, endsWithValue: true)
+        static let transientDeliveryMode = JSONWriter.Prepared.fragment(#", "delivery_mode": 1"#, endsWithValue: true)
         static let exchange = JSONWriter.Prepared.fragment(#", "delivery_info": {"exchange": "#, endsWithValue: false)
         static let routingKey = JSONWriter.Prepared.fragment(#", "routing_key": "#, endsWithValue: false)
         static let priority = JSONWriter.Prepared.fragment(#"}, "priority": "#, endsWithValue: false)

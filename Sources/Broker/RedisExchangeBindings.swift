@@ -4,13 +4,19 @@ import RedisClient
 /// kombu's exchange bindings on Redis: the set `_kombu.binding.<exchange>` whose members are
 /// `routing_key SEP pattern SEP queue`, written by workers when they declare their queues.
 ///
+/// A direct exchange reaches the queues bound with the message's routing key; a topic exchange
+/// those whose binding pattern (kombu writes it as a regular expression, `^reports\..*?$`) matches
+/// it. A fanout exchange is Redis PUB/SUB in kombu, not a list, and is refused.
+///
 /// Only messages for a named exchange need them; the default exchange `""` routes by queue name
 /// without touching Redis (what Celery itself does). They are cached for a few seconds, because a
 /// beat publishes to the same exchanges over and over and bindings change only when workers start.
 struct RedisExchangeBindings {
     private let keyPrefix: String
     private let separator: String
-    private var table: [String: [(routingKey: String, queue: String)]] = [:]
+    private var table: [String: [(routingKey: String, pattern: String, queue: String)]] = [:]
+    /// kombu's topic patterns, compiled once each.
+    private var patterns: [String: Regex<AnyRegexOutput>] = [:]
     private var loadedAt: ContinuousClock.Instant?
     private static let lifetime: Duration = .seconds(10)
 
@@ -51,7 +57,7 @@ struct RedisExchangeBindings {
                 guard let text = member.string else { return nil }
                 let parts = text.split(separator: separator, omittingEmptySubsequences: false)
                 guard parts.count == 3 else { return nil }
-                return (String(parts[0]), String(parts[2]))
+                return (String(parts[0]), String(parts[1]), String(parts[2]))
             }
         }
         loadedAt = now
@@ -59,9 +65,24 @@ struct RedisExchangeBindings {
 
     /// The queues a message reaches: its routing key's queue on the default exchange, else every
     /// queue bound to the named (direct) exchange with its routing key.
-    func queues(for destination: CeleryMessage.Destination, position: Int) throws(BrokerError) -> [String] {
+    mutating func queues(for destination: CeleryMessage.Destination, position: Int) throws(BrokerError) -> [String] {
         guard !destination.exchange.isEmpty else { return [destination.routingKey] }
-        let queues = (table[destination.exchange] ?? []).filter { $0.routingKey == destination.routingKey }.map(\.queue)
+        let bindings = table[destination.exchange] ?? []
+        let queues: [String]
+        switch destination.exchangeType {
+        case "topic":
+            queues = bindings.filter { binding in
+                guard let pattern = topicPattern(binding.pattern) else { return false }
+                return (try? pattern.prefixMatch(in: destination.routingKey)) != nil
+            }.map(\.queue)
+        case "fanout":
+            throw BrokerError(
+                .rejected,
+                "exchange \"\(destination.exchange)\" is a fanout exchange, which kombu's redis transport carries by "
+                    + "PUB/SUB; swiftbeat publishes to queues only", unconfirmed: [position])
+        default:
+            queues = bindings.filter { $0.routingKey == destination.routingKey }.map(\.queue)
+        }
         guard !queues.isEmpty else {
             throw BrokerError(
                 .rejected,
@@ -70,5 +91,13 @@ struct RedisExchangeBindings {
                 unconfirmed: [position])
         }
         return queues
+    }
+
+    /// A binding's pattern as a regular expression, or nil when it cannot be read.
+    private mutating func topicPattern(_ text: String) -> Regex<AnyRegexOutput>? {
+        if let pattern = patterns[text] { return pattern }
+        guard let pattern = try? Regex(text) else { return nil }
+        patterns[text] = pattern
+        return pattern
     }
 }

@@ -16,6 +16,17 @@ public struct CeleryMessage: Sendable {
         /// Empty for the default exchange, which routes by queue name (what Celery itself uses).
         public var exchange: String
         public var routingKey: String
+        /// The named exchange's type (`direct`, `topic`, `fanout`): a Redis broker has no exchanges
+        /// and must match the bindings the way kombu's exchange type does.
+        public var exchangeType: String = "direct"
+
+        /// Exactly these, as a router decided them (`CeleryRouting.Router`).
+        public init(queue: String, exchange: String, routingKey: String, exchangeType: String) {
+            self.queue = queue
+            self.exchange = exchange
+            self.routingKey = routingKey
+            self.exchangeType = exchangeType
+        }
 
         /// Celery's rule (`send_task_message` in celery/app/amqp.py): unless both an exchange and a
         /// routing key are given, a message for a direct queue goes to the default exchange `""`
@@ -46,6 +57,8 @@ public struct CeleryMessage: Sendable {
     public var softTimeLimit: JSONNumber?
     /// 0-255 on AMQP (effective only on queues with `x-max-priority`); kombu's Redis transport uses 0-9.
     public var priority: Int
+    /// 2 (persistent, Celery's default `task_default_delivery_mode`) or 1 (transient).
+    public var deliveryMode: Int
     /// Headers beyond Celery's own, e.g. `celery_beat_task` and `periodic_task_name`.
     public var extraHeaders: JSONObject
     /// `gen<pid>@<host>`, Celery's `anon_nodename()`.
@@ -73,6 +86,7 @@ public struct CeleryMessage: Sendable {
         timeLimit: JSONNumber? = nil,
         softTimeLimit: JSONNumber? = nil,
         priority: Int = 0,
+        deliveryMode: Int = 2,
         extraHeaders: JSONObject = [:],
         origin: String,
         replyTo: String,
@@ -88,6 +102,7 @@ public struct CeleryMessage: Sendable {
         self.timeLimit = timeLimit
         self.softTimeLimit = softTimeLimit
         self.priority = priority
+        self.deliveryMode = deliveryMode
         self.extraHeaders = extraHeaders
         self.origin = origin
         self.replyTo = replyTo

@@ -23,6 +23,16 @@ public struct Router: Sendable {
         queues = try QueueTable(settings)
     }
 
+    /// Celery's routing with no settings: everything to the queue `celery`.
+    public static let celeryDefaults: Router = {
+        do {
+            return try Router()
+        } catch {
+            // Only configured task_queues are read in `init`, and the defaults have none.
+            preconditionFailure("Celery's default routing settings cannot fail: \(error)")
+        }
+    }()
+
     public var defaultQueue: String { settings.defaultQueue }
 
     public func route(task: String, options: RoutingOptions) throws(RoutingError) -> RoutedTask {

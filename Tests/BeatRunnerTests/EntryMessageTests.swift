@@ -1,6 +1,7 @@
 import BeatCore
 @testable import BeatRunner
 import CeleryMessage
+import CeleryRouting
 import CivilTime
 import JSON
 import Testing
@@ -11,9 +12,9 @@ import Testing
     private let now = CivilDateTime(year: 2026, month: 11, day: 27, hour: 18, minute: 0, second: 5, microsecond: 250_000).instant()
     private let producer = CeleryProducer()
 
-    private func message(_ json: String) throws -> CeleryMessage {
+    private func message(_ json: String, router: Router = .celeryDefaults) throws -> CeleryMessage {
         let entry = try EntryDecoder.decode(key: "tasks:meta:report", name: "report", json: Array(json.utf8))
-        return entry.message(id: "11111111-2222-4333-8444-555555555555", producer: producer, now: now)
+        return try entry.message(id: "11111111-2222-4333-8444-555555555555", producer: producer, now: now, router: router)
     }
 
     @Test func defaults() throws {
@@ -89,5 +90,22 @@ import Testing
         let message = try message(#"{"task": "t", "schedule": {"every": 5}, "options": {"countdown": 2.5}}"#)
         #expect(message.eta == now + Microseconds(2_500_000))
         #expect(message.headers["eta"] == .string("2026-11-27T18:00:07.750000+00:00"))
+    }
+
+    @Test func aRouteDecidesWhatTheEntryLeavesOutAndPassesItsOtherOptions() throws {
+        var settings = RoutingSettings()
+        settings.defaultQueue = "default"
+        settings.routes = try TaskRoutes(.object(["reports.*": .object(["queue": .string("reports"), "expires": .integer(60), "priority": .integer(3)])]))
+        let router = try Router(settings)
+        let routed = try message(#"{"task": "reports.daily", "schedule": {"every": 5}}"#, router: router)
+        #expect(routed.destination == CeleryMessage.Destination(queue: "reports"))
+        #expect(routed.priority == 3)
+        #expect(routed.expires == now + Microseconds(60_000_000))
+        let own = try message(#"{"task": "reports.daily", "schedule": {"every": 5}, "options": {"queue": "mine", "expires": 5}}"#, router: router)
+        #expect(own.destination == CeleryMessage.Destination(queue: "mine"))
+        #expect(own.expires == now + Microseconds(5_000_000))
+        let other = try message(#"{"task": "billing.charge", "schedule": {"every": 5}, "options": {"delivery_mode": "transient"}}"#, router: router)
+        #expect(other.destination == CeleryMessage.Destination(queue: "default"))
+        #expect(other.deliveryMode == 1 && other.priority == 0)
     }
 }

@@ -1,3 +1,4 @@
+public import CeleryRouting
 public import CivilTime
 public import JSON
 
@@ -28,13 +29,47 @@ public struct EntryOptions: Equatable, Sendable {
     public var softTimeLimit: JSONNumber?
     /// Seconds after the firing the worker should wait before running it (becomes `eta`).
     public var countdown: Double?
+    /// 1 (transient) or 2 (persistent); nil leaves it to routing.
+    public var deliveryMode: Int?
+    public var exchangeType: String?
 
     public init() {}
 
     /// The names this decoder understands; others are kept in Redis but not used.
     static let knownNames: Set<String> = [
         "queue", "exchange", "routing_key", "priority", "expires", "headers", "time_limit", "soft_time_limit", "countdown",
+        "delivery_mode", "exchange_type",
     ]
+
+    /// What routing reads (`CeleryRouting.Router`): the entry's own queue, exchange, routing key,
+    /// exchange type, priority and delivery mode, over any route and the defaults.
+    public var routing: RoutingOptions {
+        RoutingOptions(
+            queue: queue, exchange: exchange, routingKey: routingKey, exchangeType: exchangeType, priority: priority,
+            deliveryMode: deliveryMode)
+    }
+
+    /// These options over `lower`, a route's other options (Celery merges the route under the
+    /// explicit options): each option the entry does not give is the route's.
+    public func merged(over lower: EntryOptions) -> EntryOptions {
+        var merged = self
+        merged.expires = expires ?? lower.expires
+        if headers.isEmpty { merged.headers = lower.headers }
+        merged.timeLimit = timeLimit ?? lower.timeLimit
+        merged.softTimeLimit = softTimeLimit ?? lower.softTimeLimit
+        merged.countdown = countdown ?? lower.countdown
+        return merged
+    }
+
+    /// The options of a route or any other options mapping, read as an entry's are.
+    public init(reading object: JSONObject) throws(RoutingError) {
+        self.init()
+        do {
+            try read(from: object)
+        } catch {
+            throw RoutingError(error.reason)
+        }
+    }
 
     /// Reads options from `object`, which is either the entry's `options` or, for the legacy format,
     /// the entry itself (where only queue, exchange, routing_key and expires lived).
@@ -66,6 +101,13 @@ public struct EntryOptions: Equatable, Sendable {
             case "time_limit": timeLimit = try seconds(value, member.key)
             case "soft_time_limit": softTimeLimit = try seconds(value, member.key)
             case "countdown": countdown = try seconds(value, member.key).doubleValue
+            case "exchange_type": exchangeType = try string(value, member.key)
+            case "delivery_mode":
+                do {
+                    deliveryMode = try RoutingOptions.deliveryMode(value, name: member.key)
+                } catch {
+                    throw OptionError(error.description)
+                }
             default: break
             }
         }

@@ -29,9 +29,12 @@ struct AddCommand: ParsableCommand {
     @Flag(help: "Overwrite an existing entry with this name (its run count and last run are kept).")
     var replace = false
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
         guard !name.isEmpty else { throw CommandFailure.badInput("the entry name is empty") }
         guard let task = fields.task else { throw CommandFailure.badInput("--task is required") }
         guard let schedule = try fields.scheduleValue(entry: name) else {

@@ -15,9 +15,12 @@ struct CheckCommand: ParsableCommand {
               swiftbeat check && echo "all entries valid"
             """)
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
         let entries = try DecodedEntry.load(store)
         var invalid = 0
         for decoded in entries {

@@ -30,9 +30,12 @@ struct EditCommand: ParsableCommand {
     @Flag(help: "Disable the entry.")
     var disabled = false
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
         guard !(enabled && disabled) else { throw CommandFailure.badInput("give --enabled or --disabled, not both") }
         let edit = EntryEdit(
             task: fields.task, enabled: enabled ? true : disabled ? false : nil,
@@ -48,7 +51,7 @@ struct EditCommand: ParsableCommand {
 
 /// What edit, enable and disable share: compare-and-set one entry, and say what happened.
 enum EntryEditRun {
-    static func apply(_ edit: EntryEdit, to name: String, store: StoreOptions, verb: String) throws {
+    static func apply(_ edit: EntryEdit, to name: String, store: StoreSettings, verb: String) throws {
         let connection = try store.connect()
         let writer = EntryWriter(connection: connection, keyPrefix: store.resolvedKeyPrefix)
         let key = writer.key(of: name)

@@ -11,9 +11,12 @@ struct EnableCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The entry's name.", valueName: "name"))
     var name: String
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
         try EntryEditRun.apply(EntryEdit(enabled: true), to: name, store: store, verb: "enabled")
     }
 }
@@ -28,9 +31,12 @@ struct DisableCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The entry's name.", valueName: "name"))
     var name: String
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
         try EntryEditRun.apply(EntryEdit(enabled: false), to: name, store: store, verb: "disabled")
     }
 }

@@ -30,9 +30,12 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "yaml or json.")
     var format: ScheduleFileFormat = .yaml
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
         let configuration = try store.redisConfiguration()
         let entries = try DecodedEntry.load(store)
         var fileEntries: [(name: String, entry: JSONObject)] = []

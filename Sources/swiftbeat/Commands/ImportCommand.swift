@@ -34,9 +34,12 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Overwrite entries that exist (keeping their run count and last run).")
     var replace = false
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
         let text = try TextFile.read(file)
         let entries: [ScheduleFile.Entry]
         do {

@@ -22,9 +22,12 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Print a JSON array instead of a table.")
     var json = false
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
         let zone = try store.zone()
         let entries = try DecodedEntry.load(store)
         let now = SystemClock.now()

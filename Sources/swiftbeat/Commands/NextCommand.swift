@@ -39,8 +39,10 @@ struct NextCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var config: ConfigOptions
+
     func run() throws {
-        let zone = try StoreOptions.zone(named: timezone ?? Environment.value("CELERY_TIMEZONE") ?? "UTC")
+        let zone = try StoreOptions.zone(named: StoreOptions.timezone(timezone, config.settings()))
         let parsed: Schedule
         do {
             if let crontab {

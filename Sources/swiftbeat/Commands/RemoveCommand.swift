@@ -11,9 +11,12 @@ struct RemoveCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The entry's name.", valueName: "name"))
     var name: String
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
         let connection = try store.connect()
         let writer = EntryWriter(connection: connection, keyPrefix: store.resolvedKeyPrefix)
         let removed = try storeCall { () throws(ScheduleStoreError) in try writer.remove(name: name) }

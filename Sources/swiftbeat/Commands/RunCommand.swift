@@ -1,6 +1,8 @@
 import ArgumentParser
 import BeatCore
 import BeatRunner
+import CeleryConfig
+import JSON
 import Logging
 import YAML
 
@@ -16,88 +18,119 @@ struct RunCommand: ParsableCommand {
             Examples:
               swiftbeat run
               swiftbeat run --scheduler-url redis://redis:6379/1 --broker-url amqp://user:pass@rabbit:5672// --timezone Europe/London
+              swiftbeat run --config swiftbeat.yaml
             """)
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var lock: LockOptions
 
     @Option(
         name: .customLong("max-interval"),
-        help: ArgumentHelp("The longest the beat sleeps between checks.", discussion: "Default: 5.", valueName: "seconds"))
-    var maxInterval = 5.0
+        help: ArgumentHelp(
+            "The longest the beat sleeps between checks.",
+            discussion: "Env: CELERY_BEAT_MAX_LOOP_INTERVAL (config: beat_max_loop_interval). Default: 5.", valueName: "seconds"))
+    var maxInterval: Double?
 
     @Option(
         name: .customLong("reload-interval"),
         help: ArgumentHelp(
             "How often every entry is re-read, to find edits made directly in Redis (changes made with swiftbeat's own commands arrive at once).",
-            discussion: "Default: 5.", valueName: "seconds"))
-    var reloadInterval = 5.0
+            discussion: "Env: SWIFTBEAT_RELOAD_INTERVAL (config: reload_interval). Default: 5.", valueName: "seconds"))
+    var reloadInterval: Double?
 
     @Option(
         name: .customLong("standby-retry"),
-        help: ArgumentHelp("How often a standby tries to take the lock.", discussion: "Default: 1.", valueName: "seconds"))
-    var standbyRetry = 1.0
+        help: ArgumentHelp(
+            "How often a standby tries to take the lock.",
+            discussion: "Env: SWIFTBEAT_STANDBY_RETRY (config: standby_retry). Default: 1.", valueName: "seconds"))
+    var standbyRetry: Double?
 
     @Option(
         name: .customLong("starting-deadline"),
         help: ArgumentHelp(
             "Skip a crontab's catch-up run when its missed slot is older than this (Celery's beat_cron_starting_deadline).",
-            valueName: "seconds"))
+            discussion: "Env: CELERY_BEAT_CRON_STARTING_DEADLINE (config: beat_cron_starting_deadline).", valueName: "seconds"))
     var startingDeadline: Double?
 
     @Option(
         name: .customLong("schedule-file"),
         help: ArgumentHelp(
             "A YAML or JSON file of entries (like Celery's beat_schedule); each is written to Redis only when its key is absent.",
-            valueName: "file"))
+            discussion: "Without it, the config file's beat_schedule seeds entries the same way.", valueName: "file"))
     var scheduleFile: String?
 
     @Option(
         name: .customLong("log-level"),
-        help: ArgumentHelp("debug, info, warning or error.", discussion: "Default: info."))
-    var logLevel = "info"
+        help: ArgumentHelp(
+            "debug, info, warning or error.", discussion: "Env: SWIFTBEAT_LOG_LEVEL (config: log_level). Default: info."))
+    var logLevel: String?
 
-    func validate() throws {
-        for (name, value) in [("--max-interval", maxInterval), ("--reload-interval", reloadInterval), ("--standby-retry", standbyRetry)] {
-            guard value.isFinite, value >= 0.05 else { throw ValidationError("\(name) must be at least 0.05 seconds") }
+    static let levels: [String: Logger.Level] = ["debug": .debug, "info": .info, "warning": .warning, "error": .error]
+
+    /// A number of seconds: the flag, else the setting, else the default, at least `minimum`.
+    private func seconds(
+        _ flag: Double?, _ option: String, _ setting: Setting, _ settings: Settings, default value: Double?, minimum: Double
+    ) throws -> Double? {
+        guard let seconds = try flag ?? readSetting({ () throws(ConfigError) in try settings.number(setting) }) ?? value else {
+            return nil
         }
-        if let startingDeadline, !(startingDeadline.isFinite && startingDeadline >= 0) {
-            throw ValidationError("--starting-deadline must be a non-negative number of seconds")
+        guard seconds.isFinite, seconds >= minimum else {
+            throw CommandFailure.badInput("\(option) must be at least \(minimum) seconds, not \(seconds)")
         }
-        guard Self.levels[logLevel] != nil else {
-            throw ValidationError("--log-level must be debug, info, warning or error, not \(logLevel)")
-        }
+        return seconds
     }
 
-    /// The schedule file's entries as the JSON to store, all checked before anything is written.
-    private func seedEntries() throws -> [(name: String, json: [UInt8])] {
-        guard let scheduleFile else { return [] }
+    /// The entries to seed, as stored JSON, all checked before anything is written: the schedule
+    /// file's, else the config file's beat_schedule.
+    private func seedEntries(_ settings: Settings) throws -> [(name: String, json: [UInt8])] {
         do {
-            return try ScheduleFile.parse(text: TextFile.read(scheduleFile), fileName: scheduleFile).map { ($0.name, $0.json) }
+            if let scheduleFile {
+                return try ScheduleFile.parse(text: TextFile.read(scheduleFile), fileName: scheduleFile).map { ($0.name, $0.json) }
+            }
+            guard let found = try readSetting({ () throws(ConfigError) in try settings.json(.beatSchedule) }) else { return [] }
+            guard let schedule = found.value.objectValue else {
+                throw CommandFailure.badInput(found.error("expected a mapping from entry name to entry, not \(found.value.typeName)").description)
+            }
+            let fileName = settings.file?.fileName ?? found.origin
+            return try ScheduleFile.entries(of: schedule, fileName: fileName, line: found.line, context: "beat_schedule: ")
+                .map { ($0.name, $0.json) }
         } catch let error as ScheduleFileError {
             throw CommandFailure.badInput(error.description)
         }
     }
 
-    static let levels: [String: Logger.Level] = ["debug": .debug, "info": .info, "warning": .warning, "error": .error]
-
     func run() throws {
-        let level = Self.levels[logLevel] ?? .info
-        LoggingSystem.bootstrap { _ in LineLogHandler(logLevel: level) }
+        var warnings: [String] = []
+        let settings = try config.settings { warnings.append($0) }
+        let store = try self.store.resolved(settings)
+        let broker = try self.broker.resolved(settings)
+        let lock = try self.lock.resolved(settings)
+        let levelName = try logLevel ?? readSetting({ () throws(ConfigError) in try settings.string(.logLevel) }) ?? "info"
+        guard let level = Self.levels[levelName] else {
+            throw CommandFailure.badInput("the log level must be debug, info, warning or error, not \(levelName)")
+        }
+        let router = try readSetting { () throws(ConfigError) in try settings.router() }
         let configuration = RunnerConfiguration(
             scheduler: try store.redisConfiguration(),
             broker: try broker.brokerURL(),
-            brokerOptions: try broker.resolvedTransportOptions(),
+            brokerOptions: broker.transportOptions,
+            router: router,
             keyPrefix: store.resolvedKeyPrefix,
             zone: try store.zone(),
-            maxInterval: .seconds(maxInterval),
-            reloadInterval: .seconds(reloadInterval),
+            maxInterval: .seconds(try seconds(maxInterval, "--max-interval", .beatMaxLoopInterval, settings, default: 5, minimum: 0.05)!),
+            reloadInterval: .seconds(try seconds(reloadInterval, "--reload-interval", .reloadInterval, settings, default: 5, minimum: 0.05)!),
             lockKey: lock.resolvedKey,
-            lockTTL: try lock.resolvedTTL(),
-            standbyRetry: .seconds(standbyRetry),
-            startingDeadline: startingDeadline.map { .seconds($0) },
-            seedEntries: try seedEntries())
-        Beat(configuration: configuration, logger: Logger(label: "swiftbeat")).run()
+            lockTTL: lock.ttl,
+            standbyRetry: .seconds(try seconds(standbyRetry, "--standby-retry", .standbyRetry, settings, default: 1, minimum: 0.05)!),
+            startingDeadline: try seconds(
+                startingDeadline, "--starting-deadline", .beatCronStartingDeadline, settings, default: nil, minimum: 0
+            ).map { .seconds($0) },
+            seedEntries: try seedEntries(settings))
+        LoggingSystem.bootstrap { _ in LineLogHandler(logLevel: level) }
+        let logger = Logger(label: "swiftbeat")
+        for warning in warnings { logger.warning("\(warning)") }
+        Beat(configuration: configuration, logger: logger).run()
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Broker
+import CeleryConfig
 import CeleryMessage
+import CeleryRouting
 import CivilTime
 import JSON
 
@@ -25,8 +27,10 @@ struct SendCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keyword arguments, a JSON object.", valueName: "json"))
     var kwargs = "{}"
 
-    @Option(help: "The queue.")
-    var queue = "celery"
+    @Option(help: ArgumentHelp(
+        "The queue; without it, the config's task_routes and task_default_queue decide, as in Celery (default: celery).",
+        valueName: "queue"))
+    var queue: String?
 
     @Option(help: "A named exchange; with --routing-key, used instead of the default exchange.")
     var exchange: String?
@@ -55,6 +59,7 @@ struct SendCommand: ParsableCommand {
     @Option(name: .customLong("header"), help: ArgumentHelp("An extra message header (repeatable).", valueName: "key=json"))
     var headers: [String] = []
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var broker: BrokerOptions
 
     func validate() throws {
@@ -72,6 +77,18 @@ struct SendCommand: ParsableCommand {
     }
 
     func run() throws {
+        let settings = try config.settings()
+        let brokerSettings = try self.broker.resolved(settings)
+        let router = try readSetting { () throws(ConfigError) in try settings.router() }
+        let routed: RoutedTask
+        let destination: CeleryMessage.Destination
+        do {
+            routed = try router.route(
+                task: task, options: RoutingOptions(queue: queue, exchange: exchange, routingKey: routingKey, priority: priority))
+            destination = try routed.destination()
+        } catch {
+            throw CommandFailure.badInput("cannot route \(task): \(error)")
+        }
         let now = SystemClock.now()
         var producer = CeleryProducer()
         var extraHeaders = JSONObject()
@@ -83,13 +100,13 @@ struct SendCommand: ParsableCommand {
             task: task, id: producer.nextTaskID(),
             args: try JSONArgument.array(args, option: "--args"),
             kwargs: try JSONArgument.object(kwargs, option: "--kwargs"),
-            destination: .init(queue: queue, exchange: exchange, routingKey: routingKey),
+            destination: destination,
             eta: try etaInstant(now: now), expires: try expiresInstant(now: now),
             timeLimit: timeLimit.map(JSONNumber.seconds), softTimeLimit: softTimeLimit.map(JSONNumber.seconds),
-            priority: priority ?? 0, extraHeaders: extraHeaders,
+            priority: routed.priority, deliveryMode: routed.deliveryMode, extraHeaders: extraHeaders,
             origin: producer.origin, replyTo: producer.replyTo, now: now)
 
-        let broker = try broker.connect()
+        let broker = try brokerSettings.connect()
         defer { broker.close() }
         do {
             try broker.publish([message])

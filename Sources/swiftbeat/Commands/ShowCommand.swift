@@ -19,9 +19,12 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The entry's name.", valueName: "name"))
     var name: String
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
         let zone = try store.zone()
         let connection = try store.connect()
         let reader = EntryReader(connection: connection, keyPrefix: store.resolvedKeyPrefix)

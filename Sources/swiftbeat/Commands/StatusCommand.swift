@@ -17,10 +17,14 @@ struct StatusCommand: ParsableCommand {
               swiftbeat status --scheduler-url redis://127.0.0.1:6379/1
             """)
 
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var lock: LockOptions
 
     func run() throws {
+        let settings = try config.settings()
+        let store = try self.store.resolved(settings)
+        let lock = try self.lock.resolved(settings)
         let redis = try store.connect()
         defer { redis.close() }
         let status: BeatStatus

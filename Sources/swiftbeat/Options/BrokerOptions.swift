@@ -1,8 +1,10 @@
 import ArgumentParser
 import Broker
+import CeleryConfig
+import JSON
 
 /// Where tasks are sent. Resolved here and only here: flag, then CELERY_BROKER_URL, then
-/// BROKER_URL, then a local Redis.
+/// BROKER_URL, then the config file's broker_url, then a local Redis.
 struct BrokerOptions: ParsableArguments {
     static let defaultURL = "redis://127.0.0.1:6379/0"
 
@@ -23,9 +25,32 @@ struct BrokerOptions: ParsableArguments {
             valueName: "json"))
     var transportOptions: String?
 
-    var resolvedURL: String {
-        url ?? Environment.first("CELERY_BROKER_URL", "BROKER_URL") ?? Self.defaultURL
+    func resolved(_ settings: Settings) throws -> BrokerSettings {
+        let url = try url ?? readSetting { () throws(ConfigError) in try settings.string(.brokerURL) } ?? Self.defaultURL
+        let options: BrokerTransportOptions
+        do {
+            if let transportOptions {
+                options = try BrokerTransportOptions(json: transportOptions)
+            } else if let found = try readSetting({ () throws(ConfigError) in try settings.json(.brokerTransportOptions) }) {
+                do {
+                    options = try BrokerTransportOptions(json: JSONWriter.string(found.value, style: .compact))
+                } catch {
+                    throw CommandFailure.badInput(found.error(error.description).description)
+                }
+            } else {
+                options = BrokerTransportOptions()
+            }
+        } catch let error as BrokerError {
+            throw CommandFailure.badInput(error.description)
+        }
+        return BrokerSettings(resolvedURL: url, transportOptions: options)
     }
+}
+
+/// The broker's settings, resolved.
+struct BrokerSettings {
+    var resolvedURL: String
+    var transportOptions: BrokerTransportOptions
 
     func brokerURL() throws -> BrokerURL {
         do {
@@ -35,23 +60,11 @@ struct BrokerOptions: ParsableArguments {
         }
     }
 
-    func resolvedTransportOptions() throws -> BrokerTransportOptions {
-        guard let text = transportOptions ?? Environment.value("CELERY_BROKER_TRANSPORT_OPTIONS") else {
-            return BrokerTransportOptions()
-        }
-        do {
-            return try BrokerTransportOptions(json: text)
-        } catch {
-            throw CommandFailure.badInput(error.description)
-        }
-    }
-
     /// Connects, or fails with exit code 2 naming the broker (never its password).
     func connect() throws -> any Broker {
         let url = try brokerURL()
-        let options = try resolvedTransportOptions()
         do {
-            return try url.connect(options: options)
+            return try url.connect(options: transportOptions)
         } catch {
             throw error.kind == .configuration ? CommandFailure.badInput(error.description) : CommandFailure.unavailable(error.description)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CeleryConfig
 
 /// The active-standby lock: which key, and how long a leader's claim lasts.
 struct LockOptions: ParsableArguments {
@@ -19,15 +20,19 @@ struct LockOptions: ParsableArguments {
             discussion: "Env: CELERY_REDIS_SCHEDULER_LOCK_TTL. Default: 30.", valueName: "seconds"))
     var ttl: Double?
 
-    var resolvedKey: String {
-        key ?? Environment.value("CELERY_REDIS_SCHEDULER_LOCK_KEY") ?? Self.defaultKey
-    }
-
-    func resolvedTTL() throws -> Duration {
-        let text = ttl.map { String($0) } ?? Environment.value("CELERY_REDIS_SCHEDULER_LOCK_TTL") ?? String(Self.defaultTTL)
-        guard let seconds = Double(text), seconds.isFinite, seconds >= 1 else {
-            throw CommandFailure.badInput("the lock TTL must be at least 1 second, not \"\(text)\"")
+    func resolved(_ settings: Settings) throws -> LockSettings {
+        let seconds = try ttl ?? readSetting { () throws(ConfigError) in try settings.number(.lockTTL) } ?? Self.defaultTTL
+        guard seconds.isFinite, seconds >= 1 else {
+            throw CommandFailure.badInput("the lock TTL must be at least 1 second, not \(seconds)")
         }
-        return .milliseconds(Int64(seconds * 1000))
+        return LockSettings(
+            resolvedKey: try key ?? readSetting { () throws(ConfigError) in try settings.string(.lockKey) } ?? Self.defaultKey,
+            ttl: .milliseconds(Int64(seconds * 1000)))
     }
+}
+
+/// The lock's settings, resolved.
+struct LockSettings {
+    var resolvedKey: String
+    var ttl: Duration
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
 import BeatCore
+import CeleryConfig
 import CivilTime
 import RedisClient
 
 /// Where the schedule lives and how its crontabs read the clock; shared by `run` and every command
-/// that manages entries. Each setting: flag, then its environment variable, then the default.
+/// that manages entries. Each setting: flag, then its environment variable, then the config file,
+/// then the default.
 struct StoreOptions: ParsableArguments {
     static let defaultURL = "redis://127.0.0.1:6379/1"
     static let defaultKeyPrefix = "tasks:meta:"
@@ -30,13 +32,32 @@ struct StoreOptions: ParsableArguments {
             discussion: "Env: CELERY_TIMEZONE. Default: UTC.", valueName: "zone"))
     var timezone: String?
 
-    var resolvedURL: String {
-        url ?? Environment.value("CELERY_REDIS_SCHEDULER_URL") ?? Self.defaultURL
+    func resolved(_ settings: Settings) throws -> StoreSettings {
+        try StoreSettings(
+            resolvedURL: url ?? readSetting { () throws(ConfigError) in try settings.string(.schedulerURL) } ?? Self.defaultURL,
+            resolvedKeyPrefix: keyPrefix ?? readSetting { () throws(ConfigError) in try settings.string(.keyPrefix) } ?? Self.defaultKeyPrefix,
+            timezone: Self.timezone(timezone, settings))
     }
 
-    var resolvedKeyPrefix: String {
-        keyPrefix ?? Environment.value("CELERY_REDIS_SCHEDULER_KEY_PREFIX") ?? Self.defaultKeyPrefix
+    /// The zone's name: the flag, else `timezone` / `CELERY_TIMEZONE`, else UTC.
+    static func timezone(_ flag: String?, _ settings: Settings) throws -> String {
+        try flag ?? readSetting { () throws(ConfigError) in try settings.string(.timezone) } ?? "UTC"
     }
+
+    static func zone(named name: String) throws -> TimeZoneRules {
+        do {
+            return try TimeZoneRules.load(identifier: name)
+        } catch {
+            throw CommandFailure.badInput("\(error)")
+        }
+    }
+}
+
+/// The store's settings, resolved.
+struct StoreSettings {
+    var resolvedURL: String
+    var resolvedKeyPrefix: String
+    var timezone: String
 
     func redisConfiguration() throws -> RedisConfiguration {
         do {
@@ -47,15 +68,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     func zone() throws -> TimeZoneRules {
-        try Self.zone(named: timezone ?? Environment.value("CELERY_TIMEZONE") ?? "UTC")
-    }
-
-    static func zone(named name: String) throws -> TimeZoneRules {
-        do {
-            return try TimeZoneRules.load(identifier: name)
-        } catch {
-            throw CommandFailure.badInput("\(error)")
-        }
+        try StoreOptions.zone(named: timezone)
     }
 
     /// Connects to the scheduler's Redis, or fails with exit code 2.

@@ -9,7 +9,7 @@ struct DecodedEntry {
 
     var entry: Entry? { try? result.get() }
 
-    static func load(_ store: StoreOptions) throws -> [DecodedEntry] {
+    static func load(_ store: StoreSettings) throws -> [DecodedEntry] {
         let connection = try store.connect()
         let reader = EntryReader(connection: connection, keyPrefix: store.resolvedKeyPrefix)
         return try storeCall { () throws(ScheduleStoreError) in try reader.all() }.map(decode)
