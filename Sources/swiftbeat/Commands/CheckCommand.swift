@@ -1,5 +1,6 @@
 import ArgumentParser
 import BeatCore
+import CeleryConfig
 import ScheduleStore
 
 /// `swiftbeat check`: validates every entry as the scheduler would.
@@ -9,7 +10,8 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check every entry; exit 1 listing each invalid key with its reason.",
         discussion: """
             An invalid entry is one the scheduler skips (bad JSON, missing task, unknown period, bad crontab, \
-            a key that is not a string, ...).
+            a key that is not a string, ...) or one whose messages the config's routing cannot place (a queue \
+            missing from task_queues while task_create_missing_queues is off).
 
             Example:
               swiftbeat check && echo "all entries valid"
@@ -21,12 +23,19 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
+        let router = try readSetting { () throws(ConfigError) in try settings.router() }
         let entries = try DecodedEntry.load(store)
         var invalid = 0
         for decoded in entries {
-            if case .failure(let error) = decoded.result {
+            switch decoded.result {
+            case .failure(let error):
                 print("\(decoded.stored.key): \(error.reason)")
                 invalid += 1
+            case .success(let entry):
+                if case .failure(let error) = EntryDestination.of(entry, router: router) {
+                    print("\(decoded.stored.key): cannot be routed: \(error)")
+                    invalid += 1
+                }
             }
         }
         guard invalid == 0 else {

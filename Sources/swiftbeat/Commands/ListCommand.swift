@@ -1,5 +1,8 @@
 import ArgumentParser
 import BeatCore
+import CeleryConfig
+import CeleryMessage
+import CeleryRouting
 import CivilTime
 import JSON
 import ScheduleStore
@@ -8,9 +11,10 @@ import ScheduleStore
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the entries: name, task, schedule, enabled, last run, next run, run count, queue.",
+        abstract: "List the entries: name, task, schedule, enabled, last run, next run, run count, destination.",
         discussion: """
-            Times are in the configured time zone. An entry that never ran shows "never" as its last run; \
+            The destination is where the entry's messages go after Celery's routing (the entry's options, \
+            the config's task_routes, task_queues and task_default_queue). Times are in the configured time zone. An entry that never ran shows "never" as its last run; \
             its next run is counted from now, as the scheduler counts it from when it first sees it. \
             Invalid entries are listed with the reason the scheduler skips them.
 
@@ -29,17 +33,18 @@ struct ListCommand: ParsableCommand {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
         let zone = try store.zone()
+        let router = try readSetting { () throws(ConfigError) in try settings.router() }
         let entries = try DecodedEntry.load(store)
         let now = SystemClock.now()
         if json {
-            print(JSONWriter.indented(.array(entries.map { jsonItem($0, now: now, zone: zone) })))
+            print(JSONWriter.indented(.array(entries.map { jsonItem($0, now: now, zone: zone, router: router) })))
             return
         }
         guard !entries.isEmpty else {
             print("no entries under \(store.resolvedKeyPrefix)")
             return
         }
-        var rows: [[String]] = [["NAME", "TASK", "SCHEDULE", "ENABLED", "LAST RUN", "NEXT RUN (\(zone.identifier))", "RUNS", "QUEUE"]]
+        var rows: [[String]] = [["NAME", "TASK", "SCHEDULE", "ENABLED", "LAST RUN", "NEXT RUN (\(zone.identifier))", "RUNS", "DESTINATION"]]
         for decoded in entries {
             switch decoded.result {
             case .failure(let error):
@@ -56,14 +61,15 @@ struct ListCommand: ParsableCommand {
                 rows.append([
                     entry.name, entry.task, entry.schedule.description, entry.enabled ? "yes" : "no",
                     entry.lastRunAt.map { UpcomingRuns.wallClock($0, zone: zone) } ?? "never", next,
-                    String(entry.totalRunCount), entry.options.queue ?? "celery",
+                    String(entry.totalRunCount),
+                    (try? EntryDestination.of(entry, router: router).get()).map(EntryDestination.describe) ?? "cannot be routed",
                 ])
             }
         }
         print(Table.render(rows), terminator: "")
     }
 
-    private func jsonItem(_ decoded: DecodedEntry, now: Instant, zone: TimeZoneRules) -> JSONValue {
+    private func jsonItem(_ decoded: DecodedEntry, now: Instant, zone: TimeZoneRules, router: Router) -> JSONValue {
         var item: JSONObject = ["name": .string(decoded.stored.name), "key": .string(decoded.stored.key)]
         switch decoded.result {
         case .failure(let error):
@@ -78,7 +84,15 @@ struct ListCommand: ParsableCommand {
             item["next_run_at"] =
                 entry.enabled ? .string(zone.iso8601(UpcomingRuns.of(entry, now: now, zone: zone, count: 1)[0])) : .null
             item["total_run_count"] = .integer(entry.totalRunCount)
-            item["queue"] = .string(entry.options.queue ?? "celery")
+            switch EntryDestination.of(entry, router: router) {
+            case .success(let destination):
+                item["queue"] = .string(destination.queue)
+                item["exchange"] = .string(destination.exchange)
+                item["routing_key"] = .string(destination.routingKey)
+            case .failure(let error):
+                item["queue"] = .null
+                item["route_error"] = .string(error.description)
+            }
             item["format"] = .string(entry.format == .current ? "current" : "legacy")
         }
         return .object(item)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BeatCore
+import CeleryConfig
 import CivilTime
 import JSON
 import ScheduleStore
@@ -26,6 +27,7 @@ struct ShowCommand: ParsableCommand {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
         let zone = try store.zone()
+        let router = try readSetting { () throws(ConfigError) in try settings.router() }
         let connection = try store.connect()
         let reader = EntryReader(connection: connection, keyPrefix: store.resolvedKeyPrefix)
         guard let stored = try storeCall({ () throws(ScheduleStoreError) in try reader.entry(named: name) }) else {
@@ -46,6 +48,10 @@ struct ShowCommand: ParsableCommand {
         let now = SystemClock.now()
         print("")
         print("schedule: \(entry.schedule.description)")
+        switch EntryDestination.of(entry, router: router) {
+        case .success(let destination): print("destination: \(EntryDestination.describe(destination))")
+        case .failure(let error): print("destination: cannot be routed: \(error)")
+        }
         print("last run: \(entry.lastRunAt.map { zone.iso8601($0) } ?? "never (the next runs count from now, as from when the scheduler first sees it)")")
         print(entry.enabled ? "next 5 runs (\(zone.identifier)):" : "disabled; if enabled, its next 5 runs (\(zone.identifier)) would be:")
         for instant in UpcomingRuns.of(entry, now: now, zone: zone, count: 5) {
