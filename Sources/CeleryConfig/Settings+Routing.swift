@@ -6,20 +6,8 @@ extension Settings {
     /// is written, so that no command starts half-configured.
     public func routing() throws(ConfigError) -> RoutingSettings {
         var routing = RoutingSettings()
-        if let found = try json(.taskRoutes) {
-            do {
-                routing.routes = try TaskRoutes(found.value)
-            } catch {
-                throw found.error(error.description)
-            }
-        }
-        if let found = try json(.taskQueues) {
-            do {
-                routing.queues = try RoutingSettings.queues(found.value)
-            } catch {
-                throw found.error(error.description)
-            }
-        }
+        routing.routes = try structured(.taskRoutes) { value throws(RoutingError) in try TaskRoutes(value) } ?? routing.routes
+        routing.queues = try structured(.taskQueues) { value throws(RoutingError) in try RoutingSettings.queues(value) } ?? []
         routing.defaultQueue = try nonEmptyString(.taskDefaultQueue) ?? routing.defaultQueue
         routing.defaultExchange = try string(.taskDefaultExchange)
         routing.defaultExchangeType = try nonEmptyString(.taskDefaultExchangeType) ?? routing.defaultExchangeType
@@ -48,6 +36,16 @@ extension Settings {
             return try Router(settings)
         } catch {
             throw ConfigError("routing settings: \(error.description)")
+        }
+    }
+
+    /// A structured setting read by `read`, whose refusal is reported where the setting is written.
+    private func structured<T>(_ setting: Setting, _ read: (JSONValue) throws(RoutingError) -> T) throws(ConfigError) -> T? {
+        guard let found = try json(setting) else { return nil }
+        do {
+            return try read(found.value)
+        } catch {
+            throw found.error(error.description)
         }
     }
 

@@ -53,6 +53,12 @@ final class RunHarness {
         if waitForLeadership { try beat!.waitForLog(containing: "this node is now the leader") }
     }
 
+    /// Stops `swiftbeat run` (gracefully, releasing the lock) and keeps Redis, for another launch.
+    func stopBeat() {
+        beat?.stop()
+        beat = nil
+    }
+
     func stop() {
         beat?.stop()
         beat = nil
@@ -239,9 +245,20 @@ final class RunWorker {
 extension RunHarness {
     /// Runs the venv's python on `script` (in Tests/Python) with `input` on stdin; returns stdout.
     static func python(_ venv: CeleryVenv, script: String, input: String) throws -> String {
+        try run(
+            venv.python, [Fixtures.repositoryRoot.appendingPathComponent("Tests/Python/\(script)").path], input: input)
+    }
+
+    /// Runs `executable` with `arguments` (in `folder`, with `environment` added and `input` on
+    /// stdin); returns stdout, or fails the test with stderr.
+    static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil, input: String = ""
+    ) throws -> String {
         let process = Process()
-        process.executableURL = venv.python
-        process.arguments = [Fixtures.repositoryRoot.appendingPathComponent("Tests/Python/\(script)").path]
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let folder { process.currentDirectoryURL = folder }
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
@@ -254,7 +271,9 @@ extension RunHarness {
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "\(script) failed: \(String(decoding: errors, as: UTF8.self))")
+        try #require(
+            process.terminationStatus == 0,
+            "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))")
         return String(decoding: output, as: UTF8.self)
     }
 

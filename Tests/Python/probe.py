@@ -10,6 +10,9 @@ with these environment variables:
                               [[queue, exchange, routing_key], ...]; a worker consumes those named
                               in -Q (others in -Q get Celery's default: exchange = routing key = queue)
     PROBE_QUEUE_MAX_PRIORITY  optional: task_queue_max_priority (RabbitMQ x-max-priority)
+    PROBE_CELERY_CONFIG       optional: more Celery settings, as JSON (e.g. task_queues in Celery's
+                              mapping form, so the worker declares and binds queues as a config says)
+    PROBE_EXTRA_TASKS         optional: more task names, comma-separated, that record as probe.record does
     PROBE_PARENT_PID          optional: exit when this process (the test runner) is gone, so a
                               crashed test run never leaves workers behind
 Each record holds the task's id, name, args and kwargs as the worker decoded them, and the request
@@ -46,6 +49,10 @@ max_priority = os.environ.get("PROBE_QUEUE_MAX_PRIORITY")
 if max_priority:
     app.conf.task_queue_max_priority = int(max_priority)
 
+celery_config = os.environ.get("PROBE_CELERY_CONFIG")
+if celery_config:
+    app.conf.update(json.loads(celery_config))
+
 RECORD_FILE = os.environ["PROBE_RECORD_FILE"]
 CUSTOM_HEADERS = ("celery_beat_task", "periodic_task_name", "x_custom")
 # Protocol headers that become request attributes, recorded as the worker decoded them.
@@ -74,7 +81,6 @@ def _write(record):
         handle.flush()
 
 
-@app.task(bind=True, name="probe.record")
 def record(self, *args, **kwargs):
     request = self.request
     delivery = request.delivery_info or {}
@@ -101,3 +107,8 @@ def record(self, *args, **kwargs):
         "started_at": time.time(),
     })
     return "recorded"
+
+
+app.task(bind=True, name="probe.record")(record)
+for extra_task in filter(None, os.environ.get("PROBE_EXTRA_TASKS", "").split(",")):
+    app.task(bind=True, name=extra_task)(record)

@@ -57,11 +57,11 @@ public final class CeleryWorker: @unchecked Sendable {
     public static func start(
         venv: CeleryVenv, brokerURL: String, queues: [String] = ["celery"],
         bindings: [(queue: String, exchange: String, routingKey: String)] = [],
-        transportOptions: String? = nil, name: String = "probe", environment: [String: String] = [:]
+        transportOptions: String? = nil, name: String = "probe", environment: [String: String] = [:], app: String = "probe"
     ) async throws -> CeleryWorker {
         let worker = try CeleryWorker(
             launching: venv, brokerURL: brokerURL, queues: queues, bindings: bindings,
-            transportOptions: transportOptions, name: name, environment: environment)
+            transportOptions: transportOptions, name: name, environment: environment, app: app)
         try await worker.process.pollForLog(containing: readyLine, timeout: startTimeout)
         return worker
     }
@@ -70,11 +70,11 @@ public final class CeleryWorker: @unchecked Sendable {
     public static func with<Result>(
         venv: CeleryVenv, brokerURL: String, queues: [String],
         bindings: [(queue: String, exchange: String, routingKey: String)] = [],
-        name: String = "probe", environment: [String: String] = [:],
+        name: String = "probe", environment: [String: String] = [:], app: String = "probe",
         _ body: (CeleryWorker) async throws -> Result
     ) async throws -> Result {
         let worker = try await start(
-            venv: venv, brokerURL: brokerURL, queues: queues, bindings: bindings, name: name, environment: environment)
+            venv: venv, brokerURL: brokerURL, queues: queues, bindings: bindings, name: name, environment: environment, app: app)
         do {
             let result = try await body(worker)
             await worker.shutDown()
@@ -91,7 +91,7 @@ public final class CeleryWorker: @unchecked Sendable {
     private init(
         launching venv: CeleryVenv, brokerURL: String, queues: [String],
         bindings: [(queue: String, exchange: String, routingKey: String)],
-        transportOptions: String?, name: String, environment extra: [String: String]
+        transportOptions: String?, name: String, environment extra: [String: String], app: String = "probe"
     ) throws {
         self.venv = venv
         self.queues = queues
@@ -112,7 +112,7 @@ public final class CeleryWorker: @unchecked Sendable {
         process = try ManagedProcess(
             executable: venv.celery,
             arguments: [
-                "-A", "probe", "worker", "-P", "solo", "-c", "1", "-Q", queues.joined(separator: ","),
+                "-A", app, "worker", "-P", "solo", "-c", "1", "-Q", queues.joined(separator: ","),
                 "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info",
                 "-n", "\(name)-\(UUID().uuidString.prefix(8))@%h",
             ],
