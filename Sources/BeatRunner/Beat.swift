@@ -1,6 +1,7 @@
 import BeatCore
 import Broker
 import CeleryMessage
+import CeleryRouting
 import CivilTime
 import JSON
 public import Logging
@@ -87,7 +88,9 @@ public final class Beat {
                 "prefix": "\(configuration.keyPrefix)", "timezone": "\(configuration.zone.identifier)",
                 "lock.key": "\(configuration.lockKey)", "lock.ttl": "\(configuration.lockTTL)",
                 "delivery": "\(push == nil ? "commit, then publish" : "commit and push in one redis transaction")",
+                "default_queue": "\(configuration.router.defaultQueue)",
             ])
+        for note in configuration.router.notes { logger.warning("\(note)") }
         var seeded = configuration.seedEntries.isEmpty
         while !wakeup.shutdownRequested {
             let now = SystemClock.monotonicMicroseconds()

@@ -35,6 +35,17 @@ public struct Router: Sendable {
 
     public var defaultQueue: String { settings.defaultQueue }
 
+    /// What a user should know about these settings before they run: where Celery versions differ.
+    public var notes: [String] {
+        guard !settings.createMissingQueues, !settings.queues.isEmpty, (try? queues.queue(named: settings.defaultQueue)) == nil else {
+            return []
+        }
+        return [
+            "task_default_queue \"\(settings.defaultQueue)\" is not in task_queues and task_create_missing_queues is off: "
+                + "a task routed nowhere else cannot be sent (Celery 5.7 refuses those tasks too; Celery 5.3 refuses every task)"
+        ]
+    }
+
     public func route(task: String, options: RoutingOptions) throws(RoutingError) -> RoutedTask {
         var explicit = options
         if explicit.priority == nil { explicit.priority = settings.defaultPriority }

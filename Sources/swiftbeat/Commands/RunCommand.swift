@@ -73,7 +73,9 @@ struct RunCommand: ParsableCommand {
     private func seconds(
         _ flag: Double?, _ option: String, _ setting: Setting, _ settings: Settings, default value: Double?, minimum: Double
     ) throws -> Double? {
-        guard let seconds = try flag ?? readSetting({ () throws(ConfigError) in try settings.number(setting) }) ?? value else {
+        // Celery's beat_max_loop_interval 0 means "the scheduler's default", as do the others' 0.
+        let configured = try readSetting { () throws(ConfigError) in try settings.number(setting) }
+        guard let seconds = try flag ?? (configured == 0 && value != nil ? nil : configured) ?? value else {
             return nil
         }
         guard seconds.isFinite, seconds >= minimum else {
