@@ -58,10 +58,11 @@ public final class AMQPConnection {
     ///
     /// First a passive declare: if the queue exists, whatever its arguments (durable, quorum,
     /// `x-max-priority`), that is all. If it does not (404, which closes the channel), the channel is
-    /// reopened and the queue declared durable, non-exclusive, non-auto-delete and without
-    /// arguments, as Celery's default configuration declares it. If a worker declared it with other
+    /// reopened and the queue declared durable, non-exclusive, non-auto-delete, with `arguments`
+    /// (none in Celery's default configuration; `x-max-priority` or `x-queue-type` where its
+    /// `task_queues` say so), as a Celery producer declares it. If a worker declared it with other
     /// arguments in between (406), it is accepted with a passive declare. Remembered per connection.
-    public func ensureQueue(_ name: String) throws(AMQPClientError) {
+    public func ensureQueue(_ name: String, arguments: AMQPFieldTable = AMQPFieldTable()) throws(AMQPClientError) {
         guard !name.isEmpty, name.utf8.count <= 255 else {
             throw AMQPClientError(.invalidMessage, "cannot declare queue \"\(name)\": a queue name has 1 to 255 bytes")
         }
@@ -78,7 +79,7 @@ public final class AMQPConnection {
             } catch where error.kind == .channelClosed && error.replyCode == AMQPReplyCode.notFound {
                 try session.openChannel()
                 do throws(AMQPClientError) {
-                    try session.declareQueue(name, passive: false, durable: true)
+                    try session.declareQueue(name, passive: false, durable: true, arguments: arguments)
                 } catch where error.kind == .channelClosed && error.replyCode == AMQPReplyCode.preconditionFailed {
                     try session.openChannel()
                     try session.declareQueue(name, passive: true)

@@ -1,6 +1,7 @@
 import BeatCore
 import CivilTime
 import Broker
+import CeleryRouting
 import Logging
 import RedisClient
 import ScheduleStore
@@ -61,7 +62,8 @@ extension Beat {
         let now = SystemClock.monotonicMicroseconds()
         guard !brokerBackoff.isWaiting(at: now) else { return nil }
         do {
-            broker = try configuration.broker.connect(options: configuration.brokerOptions)
+            let router = configuration.router
+            broker = try configuration.broker.connect(options: configuration.brokerOptions) { router.queueArguments(for: $0) }
             brokerBackoff.succeeded()
             return broker
         } catch {

@@ -1,6 +1,6 @@
 public import AMQPClient
 public import CeleryMessage
-import JSON
+public import JSON
 
 /// RabbitMQ (AMQP 0-9-1) through librabbitmq, with publisher confirms and mandatory routing.
 ///
@@ -10,9 +10,13 @@ import JSON
 /// a worker's queue with other arguments.
 public final class AMQPBroker: Broker {
     public let connection: AMQPConnection
+    /// The arguments a queue that does not exist yet is declared with, by name (the config's
+    /// `task_queues`, as `CeleryRouting.Router.queueArguments(for:)` gives them).
+    let queueArguments: @Sendable (String) -> JSONObject
 
-    public init(connection: AMQPConnection) {
+    public init(connection: AMQPConnection, queueArguments: @escaping @Sendable (String) -> JSONObject = { _ in [:] }) {
         self.connection = connection
+        self.queueArguments = queueArguments
     }
 
     public var description: String { connection.configuration.redacted }
@@ -46,7 +50,15 @@ public final class AMQPBroker: Broker {
         guard !outgoing.isEmpty else { return PublishingBatch(count: batch.count, progress: .finished(refusal)) }
         do {
             for queue in Set(positions.map { batch[$0].destination }.filter(\.exchange.isEmpty).map(\.queue)) {
-                try connection.ensureQueue(queue)
+                let arguments: AMQPFieldTable
+                do throws(HeaderError) {
+                    arguments = try Self.fieldTable(queueArguments(queue))
+                } catch {
+                    let failure = BrokerError(
+                        .invalidMessage, "cannot declare queue \"\(queue)\": \(error.reason)", unconfirmed: Array(0..<batch.count))
+                    return PublishingBatch(count: batch.count, progress: .finished(failure))
+                }
+                try connection.ensureQueue(queue, arguments: arguments)
             }
         } catch {
             return PublishingBatch(count: batch.count, progress: .finished(Self.brokerError(error, batchSize: batch.count)))
@@ -153,6 +165,14 @@ public final class AMQPBroker: Broker {
             }
             return .table(table)
         }
+    }
+
+    /// A queue's declaration arguments as an AMQP field table.
+    static func fieldTable(_ arguments: JSONObject) throws(HeaderError) -> AMQPFieldTable {
+        guard !arguments.isEmpty, case .table(let table) = try fieldValue(.object(arguments), at: "queue_arguments") else {
+            return AMQPFieldTable()
+        }
+        return table
     }
 
     static func brokerError(_ error: AMQPClientError, batchSize: Int) -> BrokerError {

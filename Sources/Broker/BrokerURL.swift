@@ -1,4 +1,5 @@
 public import AMQPClient
+public import JSON
 public import RedisClient
 
 /// A broker URL as Celery takes it (`broker_url`), parsed once into the configuration of the
@@ -39,7 +40,12 @@ public enum BrokerURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Connects to the broker.
-    public func connect(options: BrokerTransportOptions = BrokerTransportOptions()) throws(BrokerError) -> any Broker {
+    /// Connects. `queueArguments` says what a queue that does not exist yet is declared with, on
+    /// RabbitMQ (the config's `task_queues`); a Redis broker has nothing to declare.
+    public func connect(
+        options: BrokerTransportOptions = BrokerTransportOptions(),
+        queueArguments: @escaping @Sendable (String) -> JSONObject = { _ in [:] }
+    ) throws(BrokerError) -> any Broker {
         switch self {
         case .redis(let configuration):
             do {
@@ -56,7 +62,7 @@ public enum BrokerURL: Sendable, Equatable, CustomStringConvertible {
             }
         case .amqp(let configuration):
             do {
-                return AMQPBroker(connection: try AMQPConnection(configuration: configuration))
+                return AMQPBroker(connection: try AMQPConnection(configuration: configuration), queueArguments: queueArguments)
             } catch {
                 throw AMQPBroker.brokerError(error, batchSize: 0)
             }

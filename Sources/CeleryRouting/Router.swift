@@ -35,6 +35,12 @@ public struct Router: Sendable {
 
     public var defaultQueue: String { settings.defaultQueue }
 
+    /// The arguments a producer declares queue `name` with (`queue_arguments`, `x-max-priority` from
+    /// `task_queue_max_priority`, `x-queue-type` for quorum queues): none for a name Celery would refuse.
+    public func queueArguments(for name: String) -> JSONObject {
+        (try? queues.queue(named: name))?.arguments ?? [:]
+    }
+
     /// What a user should know about these settings before they run: where Celery versions differ.
     public var notes: [String] {
         guard !settings.createMissingQueues, !settings.queues.isEmpty, (try? queues.queue(named: settings.defaultQueue)) == nil else {

@@ -129,6 +129,29 @@ import TestSupport
         }
         #expect(try harness.entry("nightly") != nil, "beat_schedule seeded every entry")
     }
+
+    /// Celery declares a queue with its `task_queues` arguments before publishing; a queue declared
+    /// without them first would make the worker's own declaration fail (406 PRECONDITION_FAILED).
+    @Test("On RabbitMQ, a queue swiftbeat creates has the arguments task_queues gives it, and its worker starts on it",
+        .enabled(if: AMQPTestServer.isAvailable && RunWorker.newestVenv != nil))
+    func createdQueueHasTheConfiguredArguments() async throws {
+        let server = try AMQPTestServer.required()
+        let vhost = AMQPTestServer.uniqueName("declare")
+        let url = try server.makeVirtualHost(vhost)
+        defer { try? server.deleteVirtualHost(vhost) }
+        let config = try Self.writeConfig("task_queue_max_priority: 10\ntask_routes: {'reports.*': reports}\n")
+        let id = try await send(["--config", config, "--priority", "7"], task: "reports.daily", to: url)
+        let queues = try server.rabbitmqctl("-q", "--no-table-headers", "list_queues", "-p", vhost, "name", "arguments")
+        #expect(queues.contains("reports") && queues.contains("x-max-priority") && queues.contains("10"), "\(queues)")
+
+        let venv = try #require(RunWorker.newestVenv)
+        let worker = try await CeleryWorker.start(
+            venv: venv, brokerURL: url, queues: ["reports"], name: "declare",
+            environment: ["PROBE_EXTRA_TASKS": "reports.daily", "PROBE_QUEUE_MAX_PRIORITY": "10"])
+        defer { worker.stop() }
+        let record = try await worker.pollForRecord(id: id)
+        #expect(record["priority"] == JSONValue.integer(7))
+    }
 }
 
 extension CeleryWorker {

@@ -106,7 +106,7 @@ struct SendCommand: ParsableCommand {
             priority: routed.priority, deliveryMode: routed.deliveryMode, extraHeaders: extraHeaders,
             origin: producer.origin, replyTo: producer.replyTo, now: now)
 
-        let broker = try brokerSettings.connect()
+        let broker = try brokerSettings.connect(router: router)
         defer { broker.close() }
         do {
             try broker.publish([message])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Broker
 import CeleryConfig
+import CeleryRouting
 import JSON
 
 /// Where tasks are sent. Resolved here and only here: flag, then CELERY_BROKER_URL, then
@@ -60,11 +61,12 @@ struct BrokerSettings {
         }
     }
 
-    /// Connects, or fails with exit code 2 naming the broker (never its password).
-    func connect() throws -> any Broker {
+    /// Connects, or fails with exit code 2 naming the broker (never its password). A queue that
+    /// does not exist yet is declared as `router`'s settings say.
+    func connect(router: Router) throws -> any Broker {
         let url = try brokerURL()
         do {
-            return try url.connect(options: transportOptions)
+            return try url.connect(options: transportOptions) { router.queueArguments(for: $0) }
         } catch {
             throw error.kind == .configuration ? CommandFailure.badInput(error.description) : CommandFailure.unavailable(error.description)
         }
