@@ -85,6 +85,8 @@ let package = Package(
         // Pure building blocks, no Foundation: the beat must stay small (see README, "Performance").
         .target(name: "JSON", swiftSettings: strictness),
         .target(name: "CivilTime", swiftSettings: strictness),
+        // Sun events (Celery's `solar`): Meeus's solar theory and ephem's search, pure arithmetic.
+        .target(name: "SolarEvents", swiftSettings: strictness),
         // The YAML subset schedule and config files are written in (Yams would bring Foundation).
         .target(name: "YAML", dependencies: ["JSON"], swiftSettings: strictness),
 
@@ -105,7 +107,7 @@ let package = Package(
             swiftSettings: strictness),
 
         // The scheduler: a pure core and the runner that drives it against Redis.
-        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML", "CeleryRouting"], swiftSettings: strictness),
+        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML", "CeleryRouting", "SolarEvents"], swiftSettings: strictness),
         // Entry writes shared by the commands and the runner: compare-and-set, SET NX, announcements.
         .target(name: "ScheduleStore", dependencies: ["BeatCore", "RedisClient", "JSON"], swiftSettings: strictness),
         .target(
@@ -138,7 +140,7 @@ let package = Package(
             name: "BrokerTests", dependencies: ["Broker", "CeleryMessage", "RedisClient", "AMQPClient", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
-            name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "YAML", "TestSupport"],
+            name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "YAML", "SolarEvents", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
             name: "BeatRunnerTests",

@@ -1,4 +1,5 @@
 import CivilTime
+import SolarEvents
 
 public import JSON
 
@@ -24,10 +25,15 @@ extension Schedule {
         case nil:
             if object["every"] != nil {
                 type = "interval"
+            } else if object["solar"] != nil {
+                type = "solar"
+            } else if object["clocked"] != nil {
+                type = "clocked"
             } else if object.keys.contains(where: crontabKeys.contains) {
                 type = "crontab"
             } else {
-                throw Self.objectError("expected \"every\" (an interval) or crontab fields (\"minute\", \"hour\", ...)")
+                throw Self.objectError(
+                    "expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\" or \"clocked\"")
             }
         case .string(let name)?:
             type = name
@@ -51,8 +57,26 @@ extension Schedule {
                 try CrontabSchedule(
                     minute: specs[.minute] ?? "*", hour: specs[.hour] ?? "*", dayOfWeek: specs[.dayOfWeek] ?? "*",
                     dayOfMonth: specs[.dayOfMonth] ?? "*", monthOfYear: specs[.monthOfYear] ?? "*"))
+        case "solar":
+            try Self.rejectUnknownKeys(object, allowed: ["__type__", "solar", "lat", "lon"])
+            guard let event = object["solar"]?.stringValue else {
+                throw .solar("solar", "expected the name of a sun event, found \(object["solar"]?.typeName ?? "nothing")")
+            }
+            func degrees(_ name: String) throws(ScheduleError) -> Double {
+                guard let number = object[name]?.numberValue else {
+                    throw .solar(name, "expected a number of degrees, found \(object[name]?.typeName ?? "nothing")")
+                }
+                return number.doubleValue
+            }
+            self = .solar(try SolarSchedule(event: event, latitude: try degrees("lat"), longitude: try degrees("lon")))
+        case "clocked":
+            try Self.rejectUnknownKeys(object, allowed: ["__type__", "clocked"])
+            guard let text = object["clocked"]?.stringValue else {
+                throw .clocked("clocked", "expected an ISO 8601 date and time with an offset, found \(object["clocked"]?.typeName ?? "nothing")")
+            }
+            self = .clocked(try ClockedSchedule(iso8601: text))
         default:
-            throw Self.objectError("schedule type \"\(type)\" is not supported (only interval and crontab are)")
+            throw Self.objectError("schedule type \"\(type)\" is not supported (interval, crontab, solar and clocked are)")
         }
     }
 
@@ -75,6 +99,10 @@ extension Schedule {
                 }
             }
             return .object(object)
+        case .solar(let solar):
+            return .object(["solar": .string(solar.event.rawValue), "lat": .double(solar.latitude), "lon": .double(solar.longitude)])
+        case .clocked(let clocked):
+            return .object(["clocked": .string(clocked.iso8601)])
         }
     }
 

@@ -1,4 +1,5 @@
 import CivilTime
+import SolarEvents
 
 /// Schedules in words, for `swiftbeat list`: "every 30 seconds", "at 07:30 on Monday",
 /// "every 15 minutes from 09:00 through 17:45 on Monday through Friday".
@@ -10,6 +11,8 @@ extension Schedule: CustomStringConvertible {
         switch self {
         case .interval(let interval): interval.description
         case .crontab(let crontab): crontab.description
+        case .solar(let solar): "at \(solar.event.rawValue.split(separator: "_").joined(separator: " ")) at latitude \(solar.latitude), longitude \(solar.longitude)"
+        case .clocked(let clocked): "once, at \(clocked.iso8601)"
         }
     }
 }

@@ -1,12 +1,19 @@
 public import CivilTime
 
-/// When an entry fires: an interval or a crontab, as Celery's `beat_schedule` and RedBeat store them.
+/// When an entry fires: an interval or a crontab, as Celery's `beat_schedule` and RedBeat store them;
+/// a sun event, as Celery's `solar`; or one instant, as django-celery-beat's `ClockedSchedule`.
 ///
 /// Every function is pure: time and the zone are parameters, so the runner owns the clock and
 /// tests need no sleeping.
 public enum Schedule: Hashable, Sendable {
     case interval(IntervalSchedule)
     case crontab(CrontabSchedule)
+    case solar(SolarSchedule)
+    case clocked(ClockedSchedule)
+
+    /// The answer of `nextDue` for an entry that will not fire again (a clocked instant older than
+    /// the starting deadline, or a slot after the entry's `expires`): the timetable leaves it out.
+    public static let never = Instant(microsecondsSinceEpoch: .max)
 
     /// The instant at which an entry last run at `lastRunAt` is next due, judged at `now`.
     ///
@@ -24,6 +31,9 @@ public enum Schedule: Hashable, Sendable {
     /// - Crontab: `nextRun(after: lastRunAt)`. With a `startingDeadline`, a missed run is skipped when
     ///   no slot falls within `[now - startingDeadline, now]` (Celery's `beat_cron_starting_deadline`,
     ///   in 5.7's inclusive form); the answer is then the next slot after `now`, and `lastRunAt` stays.
+    /// - Solar: the next occurrence of the event after `lastRunAt` (Celery's `solar`; no deadline).
+    /// - Clocked: its instant, whatever `lastRunAt` is (an entry that has run is finished and not
+    ///   asked; see `Entry.isFinished`), or `never` when it is older than `startingDeadline`.
     /// - A `lastRunAt` in the future (the clock went back) is treated like any other: the entry waits
     ///   for its next slot after it, as Celery does.
     public func nextDue(
@@ -32,6 +42,11 @@ public enum Schedule: Hashable, Sendable {
         switch self {
         case .interval(let interval):
             return interval.nextDue(lastRunAt: lastRunAt, in: zone)
+        case .solar(let solar):
+            return solar.nextEvent(after: lastRunAt)
+        case .clocked(let clocked):
+            if let deadline = startingDeadline, clocked.instant < now - Microseconds(max(deadline.value, 0)) { return Self.never }
+            return clocked.instant
         case .crontab(let crontab):
             let slot = crontab.nextRun(after: lastRunAt, in: zone)
             guard slot < now, let deadline = startingDeadline else { return slot }
@@ -51,20 +66,27 @@ public enum Schedule: Hashable, Sendable {
 
     /// The next `count` fire instants of an entry first seen at `start` that runs on time, for
     /// `swiftbeat next`: a crontab's slots after `start`, or `start + every`, `start + 2 × every`, ...
-    /// (each rounded when `relative`).
+    /// (each rounded when `relative`), the sun events after `start`, or a clocked instant after it.
     public func nextRuns(after start: Instant, count: Int, in zone: TimeZoneRules = .utc) -> [Instant] {
-        switch self {
-        case .crontab(let crontab):
+        nextRuns(after: start, count: count, in: zone, window: .always)
+    }
+
+    /// The same, within an entry's `start_time` and `expires` (see `ActiveWindow`).
+    public func nextRuns(after start: Instant, count: Int, in zone: TimeZoneRules = .utc, window: ActiveWindow) -> [Instant] {
+        if case .crontab(let crontab) = self, window == .always {
             return crontab.nextRuns(after: start, count: count, in: zone)
-        case .interval(let interval):
-            var result: [Instant] = []
-            var cursor = start
-            for _ in 0..<max(count, 0) {
-                cursor = interval.nextDue(lastRunAt: cursor, in: zone)
-                result.append(cursor)
-            }
-            return result
         }
+        var result: [Instant] = []
+        var cursor = start
+        while result.count < count {
+            let next = window.nextDue(of: self, lastRunAt: cursor, now: cursor, in: zone)
+            if case .clocked = self, next <= start { break }
+            guard next != Self.never else { break }
+            result.append(next)
+            if case .clocked = self { break }
+            cursor = next
+        }
+        return result
     }
 
     /// The fire instants as ISO 8601 with the zone's offset at each, one per element

@@ -12,8 +12,12 @@ public struct ScheduleError: Error, Hashable, Sendable, CustomStringConvertible 
         case invalidCrontabString
         /// An interval's `every`, `period` or `relative`.
         case invalidInterval
-        /// A schedule object (JSON) that is neither an interval nor a crontab.
+        /// A schedule object (JSON) that is none of the kinds.
         case invalidScheduleObject
+        /// A solar schedule's event, latitude or longitude.
+        case invalidSolar
+        /// A clocked schedule's instant (or another instant of an entry: `start_time`, `expires`).
+        case invalidInstant
     }
 
     public let code: Code
@@ -33,5 +37,13 @@ public struct ScheduleError: Error, Hashable, Sendable, CustomStringConvertible 
 
     static func interval(_ field: String, _ problem: String) -> ScheduleError {
         ScheduleError(.invalidInterval, field: field, "interval \(field): \(problem)")
+    }
+
+    static func solar(_ field: String, _ problem: String) -> ScheduleError {
+        ScheduleError(.invalidSolar, field: field, "solar \(field): \(problem)")
+    }
+
+    static func clocked(_ field: String, _ problem: String) -> ScheduleError {
+        ScheduleError(.invalidInstant, field: field, "\(field): \(problem)")
     }
 }

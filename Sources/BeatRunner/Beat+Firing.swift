@@ -204,10 +204,10 @@ extension Beat {
             } else {
                 // Edited since it was loaded: take the new definition and decide again.
                 guard let edited = try apply(key: key, value: value, now: now, detail: .full) else { return nil }
-                guard edited.enabled, let due = timetable[key]?.nextDue, due <= now else { return nil }
+                guard edited.isLive, let due = timetable[key]?.nextDue, due <= now else { return nil }
                 entry = edited
             }
-            guard entry.enabled else {
+            guard entry.isLive else {
                 timetable.reschedule(key: key, now: now)
                 return nil
             }
@@ -225,8 +225,10 @@ extension Beat {
                 return nil
             }
             let updated = try RunStateWriter.write(
-                totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value, at: entry.runStatePlace)
+                totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value, at: entry.runStatePlace,
+                disabling: entry.lifetime.oneOff)
             var firing = CommitTransaction.Firing(key: key, updated: updated)
+            firing.firesAgain = entry.firesAgain(afterFiringAt: now)
             if push != nil {
                 // Without the broker's lists the commit would write the run state and push nothing:
                 // a firing recorded (and logged) as sent that no worker ever gets. Wait for the broker.
@@ -273,7 +275,7 @@ extension Beat {
             return
         }
         for firing in batch.firings {
-            timetable.fired(key: firing.key, at: now, digest: Digest.of(firing.updated))
+            timetable.fired(key: firing.key, at: now, digest: Digest.of(firing.updated), firesAgain: firing.firesAgain)
         }
         if case .committedWithoutPush(let failure) = outcome {
             logger.error(

@@ -142,8 +142,8 @@ extension Beat {
                 logger.info("entry is valid again", metadata: ["entry": "\(entry.name)"])
             }
             let isNew = timetable.upsert(
-                key: key, schedule: entry.schedule, enabled: entry.enabled, lastRunAt: entry.lastRunAt,
-                digest: digest, now: now)
+                key: key, schedule: entry.schedule, window: entry.lifetime.window, enabled: entry.isLive,
+                lastRunAt: entry.lastRunAt, digest: digest, now: now)
             if isNew {
                 // At start-up one summary line says how many were loaded; later, each new entry is news.
                 logger.log(

@@ -24,16 +24,17 @@ venv_dir() {
 ensure_celery_venv() {
     local version=$1 dir
     dir=$(venv_dir "$version")
-    if [ -x "$dir/bin/celery" ] && "$dir/bin/python" -c "import celery, kombu, redis, packaging, yaml; assert celery.__version__ == '$version'" 2>/dev/null; then
+    if [ -x "$dir/bin/celery" ] && "$dir/bin/python" -c "import celery, kombu, redis, packaging, yaml, ephem; assert celery.__version__ == '$version'" 2>/dev/null; then
         return 0
     fi
     echo "scripts: creating $dir (celery $version)" >&2
     rm -rf "$dir"
     python3 -m venv "$dir"
     # kombu's Redis transport imports packaging, which celery 5.3 does not pull in (environment notes);
-    # PyYAML is for the schedule-file helpers.
+    # PyYAML is for the schedule-file helpers; ephem is what Celery's `solar` computes with
+    # (`scripts/capture-solar-fixtures`, and a worker or exporter loading a solar entry).
     # shellcheck disable=SC2046
-    "$dir/bin/pip" install --quiet --disable-pip-version-check $(celery_pins "$version") packaging PyYAML
+    "$dir/bin/pip" install --quiet --disable-pip-version-check $(celery_pins "$version") packaging PyYAML ephem
 }
 
 ensure_celery_venvs() {

@@ -21,6 +21,8 @@ public struct Entry: Sendable {
     public var args: [JSONValue]
     public var kwargs: JSONObject
     public var options: EntryOptions
+    /// `start_time`, `expires`, `max_run_count`, `one_off`; empty for most entries.
+    public var lifetime: EntryLifetime
     public var totalRunCount: Int64
     /// Nil when the entry never ran: the scheduler then counts it as run when first seen (Celery's rule).
     public var lastRunAt: Instant?
@@ -32,8 +34,9 @@ public struct Entry: Sendable {
     public init(
         key: String, name: String, task: String, enabled: Bool = true, schedule: Schedule,
         args: [JSONValue] = [], kwargs: JSONObject = [:], options: EntryOptions = EntryOptions(),
-        totalRunCount: Int64 = 0, lastRunAt: Instant? = nil, format: Format = .current
+        totalRunCount: Int64 = 0, lastRunAt: Instant? = nil, format: Format = .current, lifetime: EntryLifetime = EntryLifetime()
     ) {
+        self.lifetime = lifetime
         self.key = key
         self.name = name
         self.task = task

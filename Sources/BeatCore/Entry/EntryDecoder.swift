@@ -160,20 +160,66 @@ public enum EntryDecoder {
             lastRunAt = instant
         }
 
+        var lifetime = EntryLifetime()
+        if Member.lifetimeMembers.contains(where: { range($0) != nil }) {
+            lifetime = try readLifetime(format: format, range: range, value: value, fail: fail)
+        }
+
         var entry = Entry(
             key: key, name: name, task: task, enabled: enabled, schedule: schedule, args: args, kwargs: kwargs,
-            options: options, totalRunCount: totalRunCount, lastRunAt: lastRunAt, format: format)
+            options: options, totalRunCount: totalRunCount, lastRunAt: lastRunAt, format: format, lifetime: lifetime)
         entry.runStatePlace = RunStatePlace(
             totalRunCount: range(.totalRunCount), lastRunAt: range(.lastRunAt), closingBrace: found.closingBrace,
             memberCount: found.memberCount)
         return entry
     }
 
+    /// `start_time`, `expires` (current format only), `max_run_count` and `one_off`; null is absent.
+    private static func readLifetime(
+        format: Entry.Format, range: (Member) -> Range<Int>?, value: (Range<Int>) -> JSONValue, fail: (String) -> EntryError
+    ) throws(EntryError) -> EntryLifetime {
+        func member(_ name: Member) -> JSONValue? {
+            guard let found = range(name) else { return nil }
+            let member = value(found)
+            return member.isNull ? nil : member
+        }
+        func instant(_ name: Member, _ field: String) throws(EntryError) -> ClockedSchedule? {
+            guard let given = member(name) else { return nil }
+            guard let text = given.stringValue else {
+                throw fail("\"\(field)\" must be an ISO 8601 date and time with an offset, not \(given.typeName)")
+            }
+            do {
+                return try ClockedSchedule(iso8601: text, field: field)
+            } catch {
+                throw fail(error.description)
+            }
+        }
+        var lifetime = EntryLifetime()
+        lifetime.startTime = try instant(.startTime, "start_time")
+        if format == .current { lifetime.expires = try instant(.expires, "expires") }
+        if let given = member(.maxRunCount) {
+            guard let count = given.numberValue?.int64Value, count >= 1 else {
+                throw fail("\"max_run_count\" must be a whole number of runs, at least 1, not \(JSONWriter.string(given))")
+            }
+            lifetime.maxRunCount = count
+        }
+        if let given = member(.oneOff) {
+            guard let flag = given.boolValue else { throw fail("\"one_off\" must be true or false, not \(JSONWriter.string(given))") }
+            lifetime.oneOff = flag
+        }
+        return lifetime
+    }
+
     /// The members the decoder reads, by their position in `names`.
     private enum Member: Int, CaseIterable {
         case task, schedule, crontab, interval, enabled, args, kwargs, options, totalRunCount, lastRunAt
+        case startTime, expires, maxRunCount, oneOff
 
         static let names = JSONMemberNames(
-            ["task", "schedule", "crontab", "interval", "enabled", "args", "kwargs", "options", "total_run_count", "last_run_at"])
+            [
+                "task", "schedule", "crontab", "interval", "enabled", "args", "kwargs", "options", "total_run_count", "last_run_at",
+                "start_time", "expires", "max_run_count", "one_off",
+            ])
+        static let lifetimeMembers: [Member] = [.startTime, .expires, .maxRunCount, .oneOff]
     }
 }

@@ -3,16 +3,25 @@ public import JSON
 
 /// Writes a firing's run state into an entry's stored JSON and changes nothing else.
 ///
-/// Only `total_run_count` and `last_run_at` are replaced, in place, or added before the closing
-/// brace when absent; every other byte stays as it was. An entry keeps its format (legacy or
+/// Only `total_run_count` and `last_run_at` are replaced (and `enabled`, by a one-off entry's
+/// firing), in place, or added before the closing brace when absent; every other byte stays as it was. An entry keeps its format (legacy or
 /// current), its member order, its number spellings and every key swiftbeat does not know.
 /// That is what lets a user's edit and swiftbeat's write-back be told apart and merged.
 public enum RunStateWriter {
     /// - Parameter place: where the members are, when known: `Entry.runStatePlace` of an entry
     ///   decoded from `original` (a firing decodes the entry it writes back, and one scan of it is
     ///   enough). Nil: `original` is scanned for them.
+    ///   - disabling: also write `"enabled": false` (a one-off entry's firing), in the same bytes so
+    ///     in the same transaction. Rare, so done by a second pass that leaves the first one's speed.
     public static func write(
-        totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8], at place: RunStatePlace? = nil
+        totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8], at place: RunStatePlace? = nil, disabling: Bool = false
+    ) throws(JSONError) -> [UInt8] {
+        let written = try write(totalRunCount: totalRunCount, lastRunAt: lastRunAt, into: original, at: place)
+        return disabling ? try JSONObjectSplice.apply([(key: "enabled", value: Array("false".utf8))], to: written) : written
+    }
+
+    private static func write(
+        totalRunCount: Int64, lastRunAt: Instant, into original: [UInt8], at place: RunStatePlace?
     ) throws(JSONError) -> [UInt8] {
         let found: RunStatePlace
         if let place {

@@ -44,6 +44,11 @@ public enum StoredSchedule {
                     if field != .minute && field != .hour, given == .integer(0) { return .string("0") }
                     return given
                 })
+            case .solar, .clocked:
+                // Kept as written: celerybeat-redis cannot load these kinds either way (see README).
+                var stored = object
+                stored["__type__"] = nil
+                return .object(stored)
             }
         default:
             throw ScheduleError(

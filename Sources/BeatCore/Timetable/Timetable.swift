@@ -13,6 +13,9 @@ public struct Timetable: Sendable {
     /// What the timetable knows of one entry.
     public struct Slot: Sendable {
         public var schedule: Schedule
+        /// The entry's `start_time` and `expires`.
+        public var window: ActiveWindow
+        /// Enabled and not finished (`Entry.isLive`).
         public var enabled: Bool
         public var lastRunAt: Instant?
         /// When this process first saw the entry: its `lastRunAt` while it has never run (Celery's rule).
@@ -68,7 +71,7 @@ public struct Timetable: Sendable {
         guard let position = index[key] else { return nil }
         let record = records[Int(position)]
         return Slot(
-            schedule: schedules[record.schedule], enabled: record.enabled, lastRunAt: record.lastRunAt,
+            schedule: schedules[record.schedule].schedule, window: schedules[record.schedule].window, enabled: record.enabled, lastRunAt: record.lastRunAt,
             firstSeen: record.firstSeen, digest: record.digest, nextDue: record.nextDue)
     }
 
@@ -81,19 +84,21 @@ public struct Timetable: Sendable {
     /// firing needs to tell an unchanged entry and decode it again without parsing its schedule.
     public func loaded(_ key: String) -> (digest: Int, schedule: Schedule)? {
         guard let position = index[key].map(Int.init) else { return nil }
-        return (records[position].digest, schedules[records[position].schedule])
+        return (records[position].digest, schedules[records[position].schedule].schedule)
     }
 
     /// Adds an entry or replaces what is known of it. Run state comes from the stored entry; an entry
     /// that never ran keeps the moment it was first seen, so an edit does not restart its interval.
     /// A value without `last_run_at` (rewritten from scratch) keeps the last run known here, as
     /// celerybeat-redis's `merge_inplace` does, so the entry does not fire early.
-    /// Returns whether the entry is new.
+    /// `enabled` is whether the entry may fire at all (`Entry.isLive`); `window` its `start_time`
+    /// and `expires`. Returns whether the entry is new.
     @discardableResult
     public mutating func upsert(
-        key: String, schedule: Schedule, enabled: Bool, lastRunAt: Instant?, digest: Int, now: Instant
+        key: String, schedule: Schedule, window: ActiveWindow = .always, enabled: Bool, lastRunAt: Instant?, digest: Int,
+        now: Instant
     ) -> Bool {
-        let scheduleIndex = schedules.retain(schedule)
+        let scheduleIndex = schedules.retain(Timing(schedule: schedule, window: window))
         // One hash of the key, whether it is found or inserted: the slot a new key takes is decided
         // first, and claimed only if the key was not there.
         let (position, isNew) = Self.claim(&index[key, default: -1], with: freeRecords.last ?? Int32(records.count))
@@ -181,10 +186,12 @@ public struct Timetable: Sendable {
     }
 
     /// The entry fired at `at`; `digest` identifies the JSON now stored (with the new run state).
-    public mutating func fired(key: String, at instant: Instant, digest: Int) {
+    /// `firesAgain` false: that was its last firing (`Entry.firesAgain(afterFiringAt:)`).
+    public mutating func fired(key: String, at instant: Instant, digest: Int, firesAgain: Bool = true) {
         guard let position = index[key] else { return }
         var record = records[Int(position)]
         record.lastRunAt = instant
+        if !firesAgain { record.enabled = false }
         record.digest = digest
         place(&record, at: position, now: instant)
         compactIfMostlyStale()
@@ -202,9 +209,11 @@ public struct Timetable: Sendable {
     private mutating func place(_ record: inout Record, at position: Int32, now: Instant, override: Instant? = nil) {
         nextGeneration &+= 1
         record.generation = nextGeneration
-        if record.enabled {
-            let due = override ?? schedules[record.schedule].nextDue(
-                lastRunAt: record.lastRunAt ?? record.firstSeen, now: now, in: zone, startingDeadline: startingDeadline)
+        let timing = schedules[record.schedule]
+        let due = record.enabled ? override ?? timing.window.nextDue(
+            of: timing.schedule, lastRunAt: record.lastRunAt ?? record.firstSeen, now: now, in: zone,
+            startingDeadline: startingDeadline) : nil
+        if let due, due != Schedule.never {
             record.nextDue = due
             heap.insert(Item(due: due, generation: record.generation, record: position))
         } else {

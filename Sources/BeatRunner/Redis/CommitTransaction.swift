@@ -33,6 +33,8 @@ enum CommitTransaction {
         /// Broker lists and the kombu envelope to push, when pushing in the same step.
         var lists: [String] = []
         var payload: [UInt8] = []
+        /// False when this is the entry's last firing (a one-off, its last allowed run, a clocked instant).
+        var firesAgain = true
     }
 
     /// Where messages are pushed when the broker is the schedule's own Redis server.
