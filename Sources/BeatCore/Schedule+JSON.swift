@@ -58,9 +58,11 @@ extension Schedule {
                     minute: specs[.minute] ?? "*", hour: specs[.hour] ?? "*", dayOfWeek: specs[.dayOfWeek] ?? "*",
                     dayOfMonth: specs[.dayOfMonth] ?? "*", monthOfYear: specs[.monthOfYear] ?? "*"))
         case "solar":
-            try Self.rejectUnknownKeys(object, allowed: ["__type__", "solar", "lat", "lon"])
-            guard let event = object["solar"]?.stringValue else {
-                throw .solar("solar", "expected the name of a sun event, found \(object["solar"]?.typeName ?? "nothing")")
+            // RedBeat writes `{"__type__": "solar", "event": ..., "lat": ..., "lon": ...}`.
+            let eventKey = object["solar"] == nil && object["__type__"] != nil ? "event" : "solar"
+            try Self.rejectUnknownKeys(object, allowed: ["__type__", eventKey, "lat", "lon"])
+            guard let event = object[eventKey]?.stringValue else {
+                throw .solar(eventKey, "expected the name of a sun event, found \(object[eventKey]?.typeName ?? "nothing")")
             }
             func degrees(_ name: String) throws(ScheduleError) -> Double {
                 guard let number = object[name]?.numberValue else {

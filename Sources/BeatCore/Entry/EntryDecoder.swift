@@ -196,7 +196,11 @@ public enum EntryDecoder {
         }
         var lifetime = EntryLifetime()
         lifetime.startTime = try instant(.startTime, "start_time")
-        if format == .current { lifetime.expires = try instant(.expires, "expires") }
+        // A number or an object there is the legacy format's message option left behind by some
+        // writer; swiftbeat ignored it before entries had an expiry of their own, and still does.
+        if format == .current, let found = range(.expires), value(found).stringValue != nil {
+            lifetime.expires = try instant(.expires, "expires")
+        }
         if let given = member(.maxRunCount) {
             guard let count = given.numberValue?.int64Value, count >= 1 else {
                 throw fail("\"max_run_count\" must be a whole number of runs, at least 1, not \(JSONWriter.string(given))")

@@ -23,7 +23,7 @@ import TestSupport
                 // Everything the entry holds, with objects' members in order (JSONObject's == ignores order).
                 self = .entry(
                     "\(entry.key)|\(entry.name)|\(entry.task)|\(entry.enabled)|\(entry.schedule)|\(entry.args)|\(entry.kwargs.members)"
-                        + "|\(entry.options)|\(entry.totalRunCount)|\(String(describing: entry.lastRunAt))|\(entry.format)")
+                        + "|\(entry.options)|\(entry.totalRunCount)|\(String(describing: entry.lastRunAt))|\(entry.format)|\(entry.lifetime)")
             } catch {
                 self = .error(error)
             }
@@ -191,6 +191,9 @@ enum EntryMutator {
         "queue": [#""celery""#], "exchange": [#""ex""#], "routing_key": [#""rk""#],
         "expires": [#""2030-01-02T03:04:05Z""#, "30", #"["a"]"#],
         "total_run_count": ["7", "9223372036854775807", "9223372036854775808", "-9223372036854775808"],
+        "start_time": [#""2030-01-02T03:04:05+01:00""#, #""2030-01-02T03:04:05""#, "null"],
+        "max_run_count": ["3", "0", "1.5", "9223372036854775807"],
+        "one_off": ["true", "false", "1"],
         "last_run_at": datetimes,
     ]
 

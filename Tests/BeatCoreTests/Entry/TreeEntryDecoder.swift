@@ -93,9 +93,30 @@ enum TreeEntryDecoder {
             lastRunAt = instant
         }
 
+        var lifetime = EntryLifetime()
+        func instant(_ field: String) throws(EntryError) -> ClockedSchedule? {
+            guard let value = object[field], !value.isNull else { return nil }
+            guard let text = value.stringValue else {
+                throw fail("\"\(field)\" must be an ISO 8601 date and time with an offset, not \(value.typeName)")
+            }
+            do { return try ClockedSchedule(iso8601: text, field: field) } catch { throw fail(error.description) }
+        }
+        lifetime.startTime = try instant("start_time")
+        if format == .current, object["expires"]?.stringValue != nil { lifetime.expires = try instant("expires") }
+        if let value = object["max_run_count"], !value.isNull {
+            guard let count = int64(value), count > 0 else {
+                throw fail("\"max_run_count\" must be a whole number of runs, at least 1, not \(JSONWriter.string(value))")
+            }
+            lifetime.maxRunCount = count
+        }
+        if let value = object["one_off"], !value.isNull {
+            guard let flag = value.boolValue else { throw fail("\"one_off\" must be true or false, not \(JSONWriter.string(value))") }
+            lifetime.oneOff = flag
+        }
+
         return Entry(
             key: key, name: name, task: task, enabled: enabled, schedule: schedule, args: args, kwargs: kwargs,
-            options: options, totalRunCount: totalRunCount, lastRunAt: lastRunAt, format: format)
+            options: options, totalRunCount: totalRunCount, lastRunAt: lastRunAt, format: format, lifetime: lifetime)
     }
 
     /// `JSONNumber.int64Value` as it was, through `Int64(String)`.

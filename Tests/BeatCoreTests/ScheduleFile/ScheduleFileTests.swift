@@ -118,7 +118,7 @@ import YAML
         ("a: {task: t, schedule: 5x}", 1, "duration \"5x\""),
         ("a: {task: t, schedule: \"1 2 3\"}", 1, "expected 5 fields"),
         ("a: {task: t, schedule: {every: 5, period: fortnights}}", 1, "fortnights"),
-        ("a: {task: t, schedule: {minutes: 5}}", 1, "expected \"every\" (an interval) or crontab fields"),
+        ("a: {task: t, schedule: {minutes: 5}}", 1, "expected \"every\" (an interval), crontab fields"),
         ("a: {task: t, schedule: {minute: 5, hours: 1}}", 1, "unknown member \"hours\""),
         ("a: {task: t, schedule: 5, args: {x: 1}}", 1, "\"args\" must be a JSON array"),
         ("a: {task: t, schedule: 5, kwargs: [1]}", 1, "\"kwargs\" must be a JSON object"),
