@@ -7,9 +7,10 @@ public import CivilTime
 ///   for an interval `start_time` itself (or the interval after the last run, when that is later).
 ///   django-celery-beat instead fires any kind at `start_time` itself; a crontab "at 09:00" starting
 ///   next Monday firing at Monday midnight is surprising, so swiftbeat waits for the slot.
-/// - `expires`: no firing after it. The entry then stays as it is in Redis and shows as finished
-///   (django-celery-beat also writes `enabled: false`; swiftbeat writes nothing but run state, so a
-///   later `expires` makes the entry live again without another edit).
+/// - `expires`: no firing after it, not even the catch-up of a slot before it. The entry then
+///   stays as it is in Redis and shows as finished (django-celery-beat also writes `enabled: false`;
+///   swiftbeat writes nothing but run state, so a later `expires` makes the entry live again
+///   without another edit).
 public struct ActiveWindow: Hashable, Sendable {
     public var start: Instant?
     public var end: Instant?
@@ -42,7 +43,8 @@ public struct ActiveWindow: Hashable, Sendable {
             let from = max(lastRunAt, start - Microseconds(1))
             due = schedule.nextDue(lastRunAt: from, now: now, in: zone, startingDeadline: startingDeadline)
         }
-        if let end, due > end { return Schedule.never }
+        // A slot inside the window that a stopped beat missed is not caught up after the end either.
+        if let end, due > end || now > end { return Schedule.never }
         return due
     }
 }
