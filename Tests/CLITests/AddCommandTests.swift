@@ -26,6 +26,30 @@ import TestSupport
         #expect(try schedule.object("json")?["schedule"] == .object(["every": .integer(2), "period": .string("hours")]))
     }
 
+    @Test func writesSolarClockedAndLifetimeMembers() throws {
+        let schedule = try ManagedSchedule()
+        let solar = try schedule.swiftbeat("add", "lights", "--task", "home.lights", "--solar", "sunset", "--lat", "52.37", "--lon", "4.90")
+        #expect(solar.status == 0, "\(solar.output)")
+        #expect(
+            try schedule.get("lights")
+                == #"{"name": "lights", "task": "home.lights", "enabled": true, "schedule": {"solar": "sunset", "lat": 52.37, "lon": 4.9}, "args": [], "kwargs": {}, "options": {}}"#
+        )
+        let clocked = try schedule.swiftbeat(
+            "add", "xmas", "--task", "shop.greet", "--at", "2026-12-24T18:00:00+01:00", "--one-off", "--start-time",
+            "2026-12-01T00:00:00Z", "--end-time", "2026-12-31T23:00:00+01:00", "--max-runs", "1")
+        #expect(clocked.status == 0, "\(clocked.output)")
+        #expect(
+            try schedule.get("xmas")
+                == #"{"name": "xmas", "task": "shop.greet", "enabled": true, "schedule": {"clocked": "2026-12-24T18:00:00+01:00"}, "args": [], "kwargs": {}, "options": {}, "start_time": "2026-12-01T00:00:00Z", "expires": "2026-12-31T23:00:00+01:00", "max_run_count": 1, "one_off": true}"#
+        )
+        // Entries without the new members are written exactly as before: nothing new is added.
+        #expect(try schedule.swiftbeat("add", "plain", "--task", "t", "--every", "10s").status == 0)
+        #expect(
+            try schedule.get("plain")
+                == #"{"name": "plain", "task": "t", "enabled": true, "schedule": {"every": 10, "period": "seconds"}, "args": [], "kwargs": {}, "options": {}}"#
+        )
+    }
+
     @Test func refusesToOverwriteWithoutReplaceAndKeepsRunStateWithIt() throws {
         let schedule = try ManagedSchedule()
         let runState = #""total_run_count": 9, "last_run_at": {"__type__": "datetime", "year": 2026, "month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}"#
@@ -55,7 +79,16 @@ import TestSupport
         (["--task", "t", "--every", "5w"], "--every: duration \"5w\""),
         (["--task", "t", "--schedule", "{\"every\": 5, \"period\": \"fortnights\"}"], "fortnights"),
         (["--task", "t", "--schedule", "{bad"], "--schedule: invalid JSON"),
-        (["--task", "t"], "give a schedule with --every, --crontab or --schedule"),
+        (["--task", "t"], "give a schedule with --every, --crontab, --solar, --at or --schedule"),
+        (["--task", "t", "--solar", "sunset", "--lat", "91", "--lon", "4.9"], "--solar: solar lat: latitude 91.0 is outside -90...90"),
+        (["--task", "t", "--solar", "sunrize", "--lat", "52", "--lon", "4.9"], "--solar: solar solar: \"sunrize\" is not a sun event"),
+        (["--task", "t", "--solar", "sunset", "--lat", "52"], "--solar needs --lat and --lon"),
+        (["--task", "t", "--every", "5s", "--lat", "52"], "--lat and --lon go with --solar"),
+        (["--task", "t", "--at", "2026-12-24T18:00:00"], "--at: clocked: \"2026-12-24T18:00:00\" has no UTC offset"),
+        (["--task", "t", "--at", "2026-12-24T18:00:00Z", "--every", "5s"], "give only one of"),
+        (["--task", "t", "--every", "5s", "--max-runs", "0"], "--max-runs: expected at least 1 run, not 0"),
+        (["--task", "t", "--every", "5s", "--start-time", "tomorrow"], "--start-time: \"tomorrow\" is not an ISO 8601 date and time"),
+        (["--task", "t", "--every", "5s", "--end-time", "2026-12-31T00:00:00"], "--end-time: \"2026-12-31T00:00:00\" has no UTC offset"),
         (["--every", "5s"], "--task is required"),
         (["--task", "t", "--every", "5s", "--crontab", "* * * * *"], "give only one of"),
         (["--task", "t", "--every", "5s", "--args", "{\"x\": 1}"], "--args must be a JSON array"),

@@ -16,11 +16,16 @@ public struct EntryEdit: Sendable {
     public var kwargs: JSONObject?
     /// Options to set, in order; a nil value removes the option.
     public var options: [(key: String, value: JSONValue?)] = []
+    /// Top-level members of the entry's lifetime (`start_time`, `expires`, `max_run_count`,
+    /// `one_off`; see `EntryLifetime`) to set, in order; a nil value removes the member.
+    public var lifetime: [(key: String, value: JSONValue?)] = []
 
     public init(
         task: String? = nil, enabled: Bool? = nil, schedule: JSONValue? = nil, args: [JSONValue]? = nil,
-        kwargs: JSONObject? = nil, options: [(key: String, value: JSONValue?)] = []
+        kwargs: JSONObject? = nil, options: [(key: String, value: JSONValue?)] = [],
+        lifetime: [(key: String, value: JSONValue?)] = []
     ) {
+        self.lifetime = lifetime
         self.task = task
         self.enabled = enabled
         self.schedule = schedule
@@ -30,7 +35,7 @@ public struct EntryEdit: Sendable {
     }
 
     public var isEmpty: Bool {
-        task == nil && enabled == nil && schedule == nil && args == nil && kwargs == nil && options.isEmpty
+        task == nil && enabled == nil && schedule == nil && args == nil && kwargs == nil && options.isEmpty && lifetime.isEmpty
     }
 
     /// The stored text with this edit applied, checked with `EntryDecoder`: an edit that would
@@ -67,6 +72,13 @@ public struct EntryEdit: Sendable {
             } else {
                 set("schedule", normalized)
             }
+        }
+        for member in lifetime {
+            // In the legacy format a top-level expires is the message option (see `EntryLifetime`).
+            if legacy && member.key == "expires" {
+                throw fail("an entry's own expires needs the current format; rewrite it with swiftbeat add --replace")
+            }
+            set(member.key, member.value.flatMap { $0.isNull ? nil : $0 })
         }
         if let args { set("args", .array(args)) }
         if let kwargs { set("kwargs", .object(kwargs)) }

@@ -16,6 +16,9 @@ struct AddCommand: ParsableCommand {
               swiftbeat add add-every-30s --task tasks.add --every 30s --args '[16, 16]'
               swiftbeat add monday-report --task reports.weekly --crontab "30 7 * * mon" --queue reports --expires 3600
               swiftbeat add nightly --task tasks.cleanup --schedule '{"minute": "0", "hour": "3"}' --disabled
+              swiftbeat add lights-on --task home.lights --solar sunset --lat 52.37 --lon 4.90
+              swiftbeat add xmas --task shop.greet --at 2026-12-24T18:00:00+01:00 --one-off
+              swiftbeat add campaign --task mail.send --every 1h --start-time 2026-12-01T00:00:00Z --end-time 2026-12-31T23:00:00Z --max-runs 500
             """)
 
     @Argument(help: ArgumentHelp("The entry's name; its key is <prefix><name>.", valueName: "name"))
@@ -38,15 +41,16 @@ struct AddCommand: ParsableCommand {
         guard !name.isEmpty else { throw CommandFailure.badInput("the entry name is empty") }
         guard let task = fields.task else { throw CommandFailure.badInput("--task is required") }
         guard let schedule = try fields.scheduleValue(entry: name) else {
-            throw CommandFailure.badInput("give a schedule with --every, --crontab or --schedule")
+            throw CommandFailure.badInput("give a schedule with --every, --crontab, --solar, --at or --schedule")
         }
         var options = JSONObject()
         for change in try fields.optionChanges() { options[change.key] = change.value }
-        let entry: JSONObject = [
+        var entry: JSONObject = [
             "task": .string(task), "enabled": .bool(!disabled), "schedule": schedule,
             "args": .array(try fields.argsValue() ?? []), "kwargs": .object(try fields.kwargsValue() ?? [:]),
             "options": .object(options),
         ]
+        for change in try fields.lifetime.changes(removable: false) { entry[change.key] = change.value }
         let json: [UInt8]
         do {
             json = try EntryEncoder.encode(name: name, entry: entry)

@@ -40,9 +40,10 @@ struct EditCommand: ParsableCommand {
         let edit = EntryEdit(
             task: fields.task, enabled: enabled ? true : disabled ? false : nil,
             schedule: try fields.scheduleValue(entry: name), args: try fields.argsValue(),
-            kwargs: try fields.kwargsValue(), options: try fields.optionChanges())
+            kwargs: try fields.kwargsValue(), options: try fields.optionChanges(),
+            lifetime: try fields.lifetime.changes(removable: true))
         guard !edit.isEmpty else {
-            throw CommandFailure.badInput("nothing to change; give --task, --every, --crontab, --schedule, --args, --kwargs, an option, --enabled or --disabled")
+            throw CommandFailure.badInput("nothing to change; give --task, a schedule, --args, --kwargs, an option, a lifetime flag, --enabled or --disabled")
         }
         if let task = edit.task, task.isEmpty { throw CommandFailure.badInput("--task is empty") }
         try EntryEditRun.apply(edit, to: name, store: store, verb: "edited")

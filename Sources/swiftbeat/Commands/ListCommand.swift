@@ -51,15 +51,17 @@ struct ListCommand: ParsableCommand {
                 rows.append([decoded.stored.name, "invalid: \(error.reason)"])
             case .success(let entry):
                 let next: String
-                if !entry.enabled {
+                let upcoming = UpcomingRuns.of(entry, now: now, zone: zone, count: 1)
+                let finished = entry.finishedReason(at: now)
+                if !entry.enabled || upcoming.isEmpty {
                     next = "-"
-                } else if entry.schedule.nextDue(lastRunAt: entry.lastRunAt ?? now, now: now, in: zone) <= now {
+                } else if entry.lifetime.window.nextDue(of: entry.schedule, lastRunAt: entry.lastRunAt ?? now, now: now, in: zone) <= now {
                     next = "due now"
                 } else {
-                    next = UpcomingRuns.wallClock(UpcomingRuns.of(entry, now: now, zone: zone, count: 1)[0], zone: zone)
+                    next = UpcomingRuns.wallClock(upcoming[0], zone: zone)
                 }
                 rows.append([
-                    entry.name, entry.task, entry.schedule.description, entry.enabled ? "yes" : "no",
+                    entry.name, entry.task, entry.schedule.description, finished.map { "finished: \($0)" } ?? (entry.enabled ? "yes" : "no"),
                     entry.lastRunAt.map { UpcomingRuns.wallClock($0, zone: zone) } ?? "never", next,
                     String(entry.totalRunCount),
                     (try? EntryDestination.of(entry, router: router).get()).map(EntryDestination.describe) ?? "cannot be routed",
@@ -81,8 +83,9 @@ struct ListCommand: ParsableCommand {
             item["schedule"] = .string(entry.schedule.description)
             item["enabled"] = .bool(entry.enabled)
             item["last_run_at"] = entry.lastRunAt.map { .string(zone.iso8601($0)) } ?? .null
-            item["next_run_at"] =
-                entry.enabled ? .string(zone.iso8601(UpcomingRuns.of(entry, now: now, zone: zone, count: 1)[0])) : .null
+            let upcoming = UpcomingRuns.of(entry, now: now, zone: zone, count: 1)
+            item["next_run_at"] = entry.enabled && !upcoming.isEmpty ? .string(zone.iso8601(upcoming[0])) : .null
+            if let finished = entry.finishedReason(at: now) { item["finished"] = .string(finished) }
             item["total_run_count"] = .integer(entry.totalRunCount)
             switch EntryDestination.of(entry, router: router) {
             case .success(let destination):

@@ -13,6 +13,8 @@ struct NextCommand: ParsableCommand {
               swiftbeat next --crontab "30 7 * * mon" --count 3 --timezone Europe/London
               swiftbeat next --schedule '{"minute": "*/15", "hour": "9-17", "day_of_week": "mon-fri"}' --count 5
               swiftbeat next --schedule '{"every": 30, "period": "seconds"}' --after 2026-03-08T01:59:00-05:00
+              swiftbeat next --solar sunset --lat 52.37 --lon 4.90 --count 3
+              swiftbeat next --crontab "0 9 * * *" --start-time 2026-12-14T00:00:00Z --max-runs 2
             """)
 
     @Option(help: ArgumentHelp("A schedule as entries store it: an interval or crontab fields, as JSON.", valueName: "json"))
@@ -30,9 +32,12 @@ struct NextCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The IANA time zone crontabs are read in.", discussion: "Env: CELERY_TIMEZONE. Default: UTC.", valueName: "zone"))
     var timezone: String?
 
+    @OptionGroup var kinds: ScheduleKindOptions
+    @OptionGroup var lifetime: LifetimeOptions
+
     func validate() throws {
-        guard (schedule == nil) != (crontab == nil) else {
-            throw ValidationError("give exactly one of --schedule and --crontab")
+        guard [schedule != nil, crontab != nil, kinds.solar != nil, kinds.at != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --schedule, --crontab, --solar and --at")
         }
         guard (1...100_000).contains(count) else {
             throw ValidationError("--count must be 1-100000")
@@ -47,6 +52,8 @@ struct NextCommand: ParsableCommand {
         do {
             if let crontab {
                 parsed = .crontab(try CrontabSchedule(fromString: crontab))
+            } else if let kind = try kinds.scheduleObject() {
+                parsed = try Schedule(json: kind)
             } else {
                 parsed = try Schedule(json: try JSONArgument.parse(schedule ?? "", option: "--schedule"))
             }
@@ -61,8 +68,9 @@ struct NextCommand: ParsableCommand {
                 throw CommandFailure.badInput("--after: \(error)")
             }
         }
-        for line in parsed.nextRunsISO8601(after: start, count: count, in: zone) {
-            print(line)
+        let window = try lifetime.window()
+        for instant in parsed.nextRuns(after: start, count: min(count, lifetime.runLimit ?? count), in: zone, window: window) {
+            print(zone.iso8601(instant))
         }
     }
 }

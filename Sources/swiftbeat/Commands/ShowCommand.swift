@@ -53,6 +53,11 @@ struct ShowCommand: ParsableCommand {
         case .failure(let error): print("destination: cannot be routed: \(error)")
         }
         print("last run: \(entry.lastRunAt.map { zone.iso8601($0) } ?? "never (the next runs count from now, as from when the scheduler first sees it)")")
+        if !entry.lifetime.isEmpty { print("lifetime: \(LifetimeWords.describe(entry.lifetime, zone: zone))") }
+        if let finished = entry.finishedReason(at: now) {
+            print("finished: \(finished)")
+            return
+        }
         print(entry.enabled ? "next 5 runs (\(zone.identifier)):" : "disabled; if enabled, its next 5 runs (\(zone.identifier)) would be:")
         for instant in UpcomingRuns.of(entry, now: now, zone: zone, count: 5) {
             print("  \(zone.iso8601(instant))")

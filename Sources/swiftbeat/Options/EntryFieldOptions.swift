@@ -14,10 +14,15 @@ struct EntryFieldOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Fire on a crontab: \"minute hour day_of_month month_of_year day_of_week\".", valueName: "expression"))
     var crontab: String?
 
+    @OptionGroup var kinds: ScheduleKindOptions
+
     @Option(help: ArgumentHelp(
-        "The schedule as entries store it, as JSON: {\"every\": 30, \"period\": \"seconds\"} or crontab fields.",
+        "The schedule as entries store it, as JSON: {\"every\": 30, \"period\": \"seconds\"}, crontab fields, "
+            + "{\"solar\": \"sunset\", \"lat\": 52.37, \"lon\": 4.9} or {\"clocked\": \"...\"}.",
         valueName: "json"))
     var schedule: String?
+
+    @OptionGroup var lifetime: LifetimeOptions
 
     @Option(help: ArgumentHelp("Positional arguments, a JSON array, e.g. '[16, 16]'.", valueName: "json"))
     var args: String?
@@ -45,10 +50,12 @@ struct EntryFieldOptions: ParsableArguments {
     /// The schedule given with --every, --crontab or --schedule (at most one), normalised and
     /// checked: `{"every": 5, "period": "minutes"}` or the five crontab fields.
     func scheduleValue(entry name: String) throws -> JSONValue? {
-        let given = [every != nil, crontab != nil, schedule != nil].filter { $0 }.count
-        guard given <= 1 else { throw CommandFailure.badInput("give only one of --every, --crontab and --schedule") }
+        let given = [every != nil, crontab != nil, schedule != nil, kinds.solar != nil, kinds.at != nil].filter { $0 }.count
+        guard given <= 1 else { throw CommandFailure.badInput("give only one of --every, --crontab, --solar, --at and --schedule") }
         let raw: JSONValue
-        if let every {
+        if let kind = try kinds.scheduleObject() {
+            raw = kind
+        } else if let every {
             raw = .string(every)
             if every.split(separator: " ").count != 1 {
                 throw CommandFailure.badInput("--every: expected a duration such as 30s, 5m, 1h, 1d, not \"\(every)\"")
@@ -67,7 +74,7 @@ struct EntryFieldOptions: ParsableArguments {
         do {
             return try StoredSchedule.normalize(raw)
         } catch {
-            let option = every != nil ? "--every" : crontab != nil ? "--crontab" : "--schedule"
+            let option = every != nil ? "--every" : crontab != nil ? "--crontab" : kinds.solar != nil ? "--solar" : kinds.at != nil ? "--at" : "--schedule"
             throw CommandFailure.badInput("\(option): \(error)")
         }
     }

@@ -32,11 +32,20 @@ struct DecodedEntry {
 /// When an entry fires next, by the scheduler's rule: an entry that never ran counts as run when
 /// the beat first sees it (so for one never run, as if seen now).
 enum UpcomingRuns {
+    /// Within the entry's `start_time` and `expires`, and no more than the runs it has left
+    /// (`max_run_count`, one for a one-off or clocked entry); none for a finished entry.
     static func of(_ entry: Entry, now: Instant, zone: TimeZoneRules, count: Int) -> [Instant] {
-        guard count > 0 else { return [] }
+        var limit = count
+        if let maximum = entry.lifetime.maxRunCount { limit = min(limit, Int(clamping: maximum - entry.totalRunCount)) }
+        if case .clocked = entry.schedule { limit = min(limit, 1) }
+        if entry.lifetime.oneOff { limit = min(limit, 1) }
+        guard limit > 0, entry.finishedReason(at: now) == nil else { return [] }
         let now = Instant(secondsSinceEpoch: now.secondsSinceEpoch)  // whole seconds: easier to read
-        let first = max(entry.schedule.nextDue(lastRunAt: entry.lastRunAt ?? now, now: now, in: zone), now)
-        return [first] + entry.schedule.nextRuns(after: first, count: count - 1, in: zone)
+        let window = entry.lifetime.window
+        let due = window.nextDue(of: entry.schedule, lastRunAt: entry.lastRunAt ?? now, now: now, in: zone)
+        guard due != Schedule.never else { return [] }
+        let first = max(due, now)
+        return [first] + entry.schedule.nextRuns(after: first, count: limit - 1, in: zone, window: window)
     }
 
     /// `2026-03-08 03:00:00` in the zone (whole seconds), for tables.
