@@ -59,6 +59,42 @@ import YAML
         #expect(entries["redbeat"] == expected("redbeat", #"{"every": 10.0, "period": "seconds", "relative": true}"#))
     }
 
+    @Test func solarClockedAndLifetimeKeysAreTakenAsEntriesStoreThem() throws {
+        let entries = try stored(
+            """
+            lights:
+              task: home.lights
+              schedule: {solar: sunset, lat: 52.37, lon: 4.90}
+            xmas:
+              task: shop.greet
+              schedule: {clocked: 2026-12-24T18:00:00+01:00}
+              one_off: true
+            campaign:
+              task: mail.send
+              schedule: 1h
+              start_time: 2026-12-01T00:00:00Z
+              expires: "2026-12-31T23:00:00+01:00"
+              max_run_count: 500
+            """)
+        #expect(
+            entries["lights"]
+                == #"{"name": "lights", "task": "home.lights", "enabled": true, "schedule": {"solar": "sunset", "lat": 52.37, "lon": 4.90}, "args": [], "kwargs": {}, "options": {}}"#
+        )
+        #expect(
+            entries["xmas"]
+                == #"{"name": "xmas", "task": "shop.greet", "enabled": true, "schedule": {"clocked": "2026-12-24T18:00:00+01:00"}, "args": [], "kwargs": {}, "options": {}, "one_off": true}"#
+        )
+        #expect(
+            entries["campaign"]
+                == #"{"name": "campaign", "task": "mail.send", "enabled": true, "schedule": {"every": 1, "period": "hours"}, "args": [], "kwargs": {}, "options": {}, "start_time": "2026-12-01T00:00:00Z", "expires": "2026-12-31T23:00:00+01:00", "max_run_count": 500}"#
+        )
+        let bad = failure("x:\n  task: t\n  schedule: 30\n  max_run_count: 0\n")
+        #expect(bad?.description.contains("\"max_run_count\" must be a whole number of runs, at least 1, not 0") == true, "\(String(describing: bad))")
+        #expect(bad?.line == 1)
+        let naive = failure("x: {task: t, schedule: {clocked: '2026-12-24T18:00:00'}}")
+        #expect(naive?.description.contains("clocked: \"2026-12-24T18:00:00\" has no UTC offset") == true, "\(String(describing: naive))")
+    }
+
     @Test func storedEntriesDecodeToWhatTheFileSays() throws {
         let entries = try ScheduleFile.parse(
             text: """
