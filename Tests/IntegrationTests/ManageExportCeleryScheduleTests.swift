@@ -42,7 +42,7 @@ import TestSupport
                     let url = "redis://127.0.0.1:\(server.port)/1"
                     let imported = try SwiftbeatBinary.run(["import", file.path, "--scheduler-url", url])
                     #expect(imported.status == 0, "\(venv) \(format): \(imported.stdout)\(imported.stderr)\n\(text)")
-                    #expect(imported.stdout.hasSuffix("7 added\n"))
+                    #expect(imported.stdout.hasSuffix("9 added\n"))
                     let connection = try RedisConnection(configuration: try RedisConfiguration(url: url))
                     defer { connection.close() }
                     func entry(_ name: String) throws -> (Entry, String) {
@@ -91,6 +91,40 @@ import TestSupport
         let (billing, _) = try entry("first-of-month")
         #expect(billing.schedule == .crontab(try CrontabSchedule(minute: 0, hour: 0, dayOfMonth: "1")), "\(context)")
         #expect(billing.options.queue == "shared", "shared option dicts are written out in full, not as YAML aliases")
+
+        let (lights, lightsJSON) = try entry("lights-at-sunset")
+        #expect(lights.schedule == .solar(try SolarSchedule(event: "sunset", latitude: 52.37, longitude: 4.90)), "\(context)")
+        #expect(lightsJSON.contains(#""schedule": {"solar": "sunset", "lat": 52.37, "lon": 4.9}"#), "\(context) \(lightsJSON)")
+
+        let (campaign, campaignJSON) = try entry("december-campaign")
+        #expect(campaign.lifetime.startTime?.iso8601 == "2026-12-01T00:00:00+00:00", "\(context) \(campaignJSON)")
+        #expect(campaign.lifetime.expires?.iso8601 == "2026-12-31T23:00:00+01:00", "\(context) \(campaignJSON)")
+        #expect(campaign.lifetime.maxRunCount == 500)
+        #expect(!campaign.lifetime.oneOff)
+        #expect(campaign.options.expires == .after(seconds: 600), "the message option stays the message's")
+    }
+
+    @Test func aNaiveStartTimeStopsTheExportNamingTheEntry() throws {
+        let venv = try #require(CeleryVenv.all.last, "no Celery venv: run scripts/test, which makes them")
+        let folder = try temporaryDirectory("celery-naive")
+        try """
+            from datetime import datetime, timedelta
+            from celery import Celery
+            app = Celery("naive_app", broker="memory://")
+            app.conf.beat_schedule = {"later": {"task": "t", "schedule": timedelta(seconds=30), "start_time": datetime(2027, 1, 1)}}
+            """.write(to: folder.appendingPathComponent("naive_app.py"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = venv.python
+        process.arguments = [Self.script, "naive_app"]
+        process.currentDirectoryURL = folder
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(message == "export-celery-schedule: entry 'later': start_time 2027-01-01T00:00:00 has no UTC offset; give it a tzinfo\n", "\(message)")
     }
 
     @Test func unsupportedSchedulesStopTheExportNamingTheEntry() throws {

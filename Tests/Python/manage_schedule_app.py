@@ -1,8 +1,8 @@
 """A Celery app whose beat_schedule has every kind of entry scripts/export-celery-schedule converts."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from celery import Celery
-from celery.schedules import crontab, schedule
+from celery.schedules import crontab, schedule, solar
 from kombu import Exchange
 
 app = Celery("manage_schedule_app", broker="memory://")
@@ -33,4 +33,15 @@ app.conf.beat_schedule = {
         "options": shared_options,
     },
     "first-of-month": {"task": "tasks.bill", "schedule": crontab(0, 0, day_of_month="1"), "options": shared_options},
+    "lights-at-sunset": {"task": "home.lights", "schedule": solar("sunset", 52.37, 4.90)},
+    # django-celery-beat's fields, as swiftbeat reads them (Python's own beat would refuse these keys).
+    "december-campaign": {
+        "task": "mail.send",
+        "schedule": timedelta(hours=1),
+        "start_time": datetime(2026, 12, 1, tzinfo=timezone.utc),
+        "expires": datetime(2026, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=1))),
+        "max_run_count": 500,
+        "one_off": False,
+        "options": {"expires": 600},
+    },
 }
