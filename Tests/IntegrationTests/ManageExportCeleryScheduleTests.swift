@@ -104,6 +104,21 @@ import TestSupport
         #expect(campaign.options.expires == .after(seconds: 600), "the message option stays the message's")
     }
 
+    /// Runs the helper on an app in `folder` and returns its exit status and what it wrote to stderr.
+    static func failingExport(_ venv: CeleryVenv, app: String, in folder: URL) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = venv.python
+        process.arguments = [script, app]
+        process.currentDirectoryURL = folder
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, message)
+    }
+
     @Test func aNaiveStartTimeStopsTheExportNamingTheEntry() throws {
         let venv = try #require(CeleryVenv.all.last, "no Celery venv: run scripts/test, which makes them")
         let folder = try temporaryDirectory("celery-naive")
@@ -113,17 +128,8 @@ import TestSupport
             app = Celery("naive_app", broker="memory://")
             app.conf.beat_schedule = {"later": {"task": "t", "schedule": timedelta(seconds=30), "start_time": datetime(2027, 1, 1)}}
             """.write(to: folder.appendingPathComponent("naive_app.py"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = venv.python
-        process.arguments = [Self.script, "naive_app"]
-        process.currentDirectoryURL = folder
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let (status, message) = try Self.failingExport(venv, app: "naive_app", in: folder)
+        #expect(status == 1)
         #expect(message == "export-celery-schedule: entry 'later': start_time 2027-01-01T00:00:00 has no UTC offset; give it a tzinfo\n", "\(message)")
     }
 
@@ -138,17 +144,8 @@ import TestSupport
             app = Celery("custom_app", broker="memory://")
             app.conf.beat_schedule = {"with-jitter": {"task": "t", "schedule": jittered(30)}}
             """.write(to: folder.appendingPathComponent("custom_app.py"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = venv.python
-        process.arguments = [Self.script, "custom_app"]
-        process.currentDirectoryURL = folder
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let (status, message) = try Self.failingExport(venv, app: "custom_app", in: folder)
+        #expect(status == 1)
         #expect(message.contains("entry 'with-jitter': jittered schedules are not supported"), "\(message)")
     }
 }
