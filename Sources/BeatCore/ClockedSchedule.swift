@@ -6,7 +6,7 @@ public import CivilTime
 /// UTC offset (a wall time alone would be read in whatever zone a reader assumed). The entry fires
 /// at that instant, or, when no beat ran then, once when a beat next sees it (unless the run's
 /// `--starting-deadline` says it is too old). It has run once `last_run_at` is at or after the
-/// instant: then it is finished (`Entry.isFinished`); an edit to a later instant arms it again.
+/// instant: then it is finished (`Entry.finishedReason`); an edit to a later instant arms it again.
 public struct ClockedSchedule: Hashable, Sendable {
     public let instant: Instant
     /// The offset the instant was written with, so it is written back the same way.

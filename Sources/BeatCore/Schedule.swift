@@ -33,7 +33,7 @@ public enum Schedule: Hashable, Sendable {
     ///   in 5.7's inclusive form); the answer is then the next slot after `now`, and `lastRunAt` stays.
     /// - Solar: the next occurrence of the event after `lastRunAt` (Celery's `solar`; no deadline).
     /// - Clocked: its instant, whatever `lastRunAt` is (an entry that has run is finished and not
-    ///   asked; see `Entry.isFinished`), or `never` when it is older than `startingDeadline`.
+    ///   asked; see `Entry.finishedReason`), or `never` when it is older than `startingDeadline`.
     /// - A `lastRunAt` in the future (the clock went back) is treated like any other: the entry waits
     ///   for its next slot after it, as Celery does.
     public func nextDue(

@@ -70,8 +70,9 @@ public struct Timetable: Sendable {
     public subscript(key: String) -> Slot? {
         guard let position = index[key] else { return nil }
         let record = records[Int(position)]
+        let timing = schedules[record.schedule]
         return Slot(
-            schedule: schedules[record.schedule].schedule, window: schedules[record.schedule].window, enabled: record.enabled, lastRunAt: record.lastRunAt,
+            schedule: timing.schedule, window: timing.window, enabled: record.enabled, lastRunAt: record.lastRunAt,
             firstSeen: record.firstSeen, digest: record.digest, nextDue: record.nextDue)
     }
 
