@@ -79,7 +79,8 @@ struct RunCommand: ParsableCommand {
             return nil
         }
         guard seconds.isFinite, seconds >= minimum else {
-            throw CommandFailure.badInput("\(option) must be at least \(minimum) seconds, not \(seconds)")
+            let source = flag != nil ? option : settings.value(setting)?.origin ?? option
+            throw CommandFailure.badInput("\(source) must be at least \(minimum) seconds, not \(seconds)")
         }
         return seconds
     }
@@ -111,7 +112,8 @@ struct RunCommand: ParsableCommand {
         let lock = try self.lock.resolved(settings)
         let levelName = try logLevel ?? readSetting({ () throws(ConfigError) in try settings.string(.logLevel) }) ?? "info"
         guard let level = Self.levels[levelName] else {
-            throw CommandFailure.badInput("the log level must be debug, info, warning or error, not \(levelName)")
+            let source = logLevel != nil ? "--log-level" : settings.value(.logLevel)?.origin ?? "the log level"
+            throw CommandFailure.badInput("\(source) must be debug, info, warning or error, not \(levelName)")
         }
         let router = try readSetting { () throws(ConfigError) in try settings.router() }
         let configuration = RunnerConfiguration(
