@@ -213,7 +213,7 @@ extension Beat {
             }
             let message: CeleryMessage
             do {
-                message = try entry.message(id: producer.nextTaskID(), producer: producer, now: now, router: configuration.router)
+                message = try entry.message(id: producer.nextTaskID(), producer: producer, now: now, routes: &routes)
             } catch {
                 // Not the data's fault alone (the config's routes decide too): this slot is skipped,
                 // the entry stays, and its next slot is tried again.

@@ -27,6 +27,7 @@ public final class Beat {
     var election: LeaderElection
     var lock: LeaderLock
     var producer = CeleryProducer()
+    var routes: RouteMemo
     let push: CommitTransaction.Push?
 
     /// The scheduler's Redis; nil until connected (and after a failed connect).
@@ -76,6 +77,7 @@ public final class Beat {
             key: configuration.lockKey, token: Self.lockToken(producer: producer),
             ttlMilliseconds: configuration.lockTTL.microseconds / 1000)
         push = configuration.sameServerPush
+        routes = RouteMemo(router: configuration.router)
         redisBackoff = Backoff(maximum: configuration.standbyRetry.microseconds)
     }
 
