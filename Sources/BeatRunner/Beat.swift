@@ -62,6 +62,14 @@ public final class Beat {
     var redisBackoff: Backoff
     var brokerBackoff = Backoff()
     var lastLogged: [String: Int64] = [:]
+    /// What the loop has seen, published to `telemetry` at each turn (`Beat+Telemetry.swift`).
+    var observed: BeatSnapshot
+    var nextTelemetryAt: Int64 = .min
+    /// Where other threads read the loop's latest snapshot (the HTTP endpoint).
+    public let telemetry: BeatTelemetry
+    /// Called on the loop's thread after each turn's snapshot, and once more when stopping
+    /// (role `.stopped`): the systemd notifications. It must return at once.
+    public var turned: ((BeatSnapshot) -> Void)?
 
     public init(configuration: RunnerConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -76,6 +84,8 @@ public final class Beat {
             ttlMilliseconds: configuration.lockTTL.microseconds / 1000)
         push = configuration.sameServerPush
         redisBackoff = Backoff(maximum: configuration.standbyRetry.microseconds)
+        telemetry = BeatTelemetry(maxInterval: configuration.maxInterval)
+        observed = telemetry.snapshot()
     }
 
     /// Runs until SIGTERM or SIGINT, then releases the lock and returns.
@@ -106,8 +116,11 @@ public final class Beat {
                 keepBrokerAlive(now: SystemClock.monotonicMicroseconds())
             }
             wakeup.drainSignals()
+            publishTelemetry()
             sleepUntilNextDeadline()
         }
+        observed.role = .stopped
+        publishTelemetry()
         shutdown()
     }
 
