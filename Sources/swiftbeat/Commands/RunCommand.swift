@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var lock: LockOptions
+    @OptionGroup var observability: ObservabilityOptions
 
     @Option(
         name: .customLong("max-interval"),
@@ -83,7 +84,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let level = Self.levels[logLevel] ?? .info
-        LoggingSystem.bootstrap { _ in LineLogHandler(logLevel: level) }
+        observability.bootstrapLogging(level: level)
         let configuration = RunnerConfiguration(
             scheduler: try store.redisConfiguration(),
             broker: try broker.brokerURL(),
@@ -97,6 +98,10 @@ struct RunCommand: ParsableCommand {
             standbyRetry: .seconds(standbyRetry),
             startingDeadline: startingDeadline.map { .seconds($0) },
             seedEntries: try seedEntries())
-        Beat(configuration: configuration, logger: Logger(label: "swiftbeat")).run()
+        let beat = Beat(configuration: configuration, logger: Logger(label: "swiftbeat"))
+        let observation = try BeatObservation.attach(
+            to: beat, http: observability.httpAddress(), configuration: configuration, logger: Logger(label: "swiftbeat"))
+        beat.run()
+        withExtendedLifetime(observation) {}
     }
 }

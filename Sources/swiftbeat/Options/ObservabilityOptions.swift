@@ -1,0 +1,48 @@
+import ArgumentParser
+import Logging
+
+/// `run`'s HTTP endpoint and log format. Off and text unless asked for.
+struct ObservabilityOptions: ParsableArguments {
+    @Option(
+        name: .customLong("http"),
+        help: ArgumentHelp(
+            "Serve /metrics, /healthz, /readyz and a status page on this address (also SWIFTBEAT_HTTP).",
+            discussion: "An IP address and a port: 127.0.0.1:9808, 0.0.0.0:9808 or [::1]:9808. Default: off.",
+            valueName: "host:port"))
+    var http: String?
+
+    @Option(
+        name: .customLong("log-format"),
+        help: ArgumentHelp(
+            "text (key=value lines) or json (one object per line) (also SWIFTBEAT_LOG_FORMAT).", discussion: "Default: text."))
+    var logFormat: String?
+
+    func validate() throws {
+        _ = try httpAddress()
+        guard ["text", "json"].contains(resolvedLogFormat) else {
+            throw ValidationError("--log-format must be text or json, not \(resolvedLogFormat)")
+        }
+    }
+
+    var resolvedLogFormat: String { logFormat ?? Environment.value("SWIFTBEAT_LOG_FORMAT") ?? "text" }
+
+    /// The address to serve on: the flag, else SWIFTBEAT_HTTP; nil when neither is set.
+    func httpAddress() throws -> (host: String, port: UInt16)? {
+        guard let text = http ?? Environment.value("SWIFTBEAT_HTTP") else { return nil }
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
+            throw ValidationError("--http must be HOST:PORT, such as 127.0.0.1:9808, not \(text)")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--http needs an IP address before the port, such as 0.0.0.0:\(port)") }
+        return (host, port)
+    }
+
+    func bootstrapLogging(level: Logger.Level) {
+        if resolvedLogFormat == "json" {
+            LoggingSystem.bootstrap { _ in JSONLogHandler(logLevel: level) }
+        } else {
+            LoggingSystem.bootstrap { _ in LineLogHandler(logLevel: level) }
+        }
+    }
+}
