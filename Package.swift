@@ -142,7 +142,8 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: ["RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime"],
             swiftSettings: strictness),
-        .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat"], swiftSettings: strictness),
+        .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat", "JSON", "CivilTime", logging], swiftSettings: strictness),
+        .testTarget(name: "BeatHTTPTests", dependencies: ["BeatHTTP", "BeatRunner", "CivilTime"], swiftSettings: strictness),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "RedisClient", "JSON"], swiftSettings: strictness),
 
         // Test-only: starting real servers, Python workers and the swiftbeat binary.
