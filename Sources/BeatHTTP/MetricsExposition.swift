@@ -83,15 +83,6 @@ public enum MetricsExposition {
 
     /// A label value's backslash, double quote and line feed escaped, as the format requires.
     static func escaped(_ value: String) -> String {
-        var result = ""
-        for character in value {
-            switch character {
-            case "\\": result += "\\\\"
-            case "\"": result += "\\\""
-            case "\n": result += "\\n"
-            default: result.append(character)
-            }
-        }
-        return result
+        BeatHTTP.escaped(value, ["\\": "\\\\", "\"": "\\\"", "\n": "\\n"])
     }
 }

@@ -6,14 +6,9 @@ import Logging
 /// `{"time":"2026-11-27T18:00:00.123456+00:00","level":"info","message":"sent add","task":"tasks.add","id":"…","queue":"celery"}`.
 /// The metadata keys are the same as the text lines' (`LineLogHandler`), at the top level; a key
 /// named like one of the three fixed fields is kept under "fields". Values are strings, as logged.
-struct JSONLogHandler: LogHandler {
+struct JSONLogHandler: StoredMetadataLogHandler {
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
 
     func log(event: LogEvent) {
         StandardError.write(Self.line(event, metadata: metadata, time: SystemClock.now()) + "\n")
