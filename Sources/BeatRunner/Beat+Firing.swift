@@ -276,7 +276,7 @@ extension Beat {
                 metadata: ["error": "\(failure)", "entries": "\(batch.firings.map { name(of: $0.key) }.joined(separator: ","))"])
             return
         }
-        if push != nil { handedToBroker(due: batch.due, count: batch.firings.count) }
+        if push != nil { handedToBroker(due: batch.due, count: batch.firings.count, at: SystemClock.now()) }
         for (index, firing) in batch.firings.enumerated() {
             if push != nil {
                 countFiring(.sent, queue: batch.messages[index].destination.queue)
@@ -312,7 +312,8 @@ extension Beat {
             return
         }
         publishing.append(PublishingFirings(items: batch, broker: broker, batch: broker.startPublishing(batch.map(\.message))))
-        for item in batch where item.attempts == 0 { handedToBroker(due: item.due, count: 1) }
+        let handedAt = SystemClock.now()
+        for item in batch where item.attempts == 0 { handedToBroker(due: item.due, count: 1, at: handedAt) }
         confirmPublished(leaving: Self.batchesLeftUnconfirmed)
     }
 

@@ -16,10 +16,9 @@ extension Beat {
         case sent, failed, dropped
     }
 
-    /// `count` firings of a group due at `due` reached the broker now: the lag histogram, and the
-    /// last firing's time.
-    func handedToBroker(due: Instant, count: Int) {
-        let now = SystemClock.now()
+    /// `count` firings due at `due` were handed to the broker at `now` (one clock read per batch,
+    /// by the caller): the lag histogram, and the last firing's time.
+    func handedToBroker(due: Instant, count: Int, at now: Instant) {
         observed.lag.observe(seconds: (now - due).seconds, times: count)
         observed.lastFiringAt = now
     }
