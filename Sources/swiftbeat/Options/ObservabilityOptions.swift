@@ -1,5 +1,8 @@
 import ArgumentParser
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `run`'s HTTP endpoint and log format. Off and text unless asked for.
 struct ObservabilityOptions: ParsableArguments {
@@ -34,8 +37,16 @@ struct ObservabilityOptions: ParsableArguments {
         }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--http needs an IP address before the port, such as 0.0.0.0:\(port)") }
+        guard Self.isIPAddress(host) else {
+            throw ValidationError("--http needs an IP address before the port, such as 0.0.0.0:\(port), not \(host)")
+        }
         return (host, port)
+    }
+
+    /// An IPv4 or IPv6 literal: the server binds one address, and a host name could name several.
+    static func isIPAddress(_ host: String) -> Bool {
+        var address = in6_addr()
+        return inet_pton(AF_INET, host, &address) == 1 || inet_pton(AF_INET6, host, &address) == 1
     }
 
     func bootstrapLogging(level: Logger.Level) {
