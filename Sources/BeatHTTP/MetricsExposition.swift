@@ -2,8 +2,8 @@ public import BeatRunner
 import CivilTime
 
 /// A snapshot in Prometheus's text exposition format (version 0.0.4), written by hand: swift-metrics
-/// with swift-prometheus measured 1.4-1.5 MB more resident memory, three times what a beat without
-/// `--http` may grow (README, "Operating swiftbeat"), for a dozen values the loop already keeps.
+/// with swift-prometheus measured 1.4-1.5 MB more resident memory, which would take a beat with
+/// `--http` past its 12 MB (README, "Operating swiftbeat"), for a dozen values the loop already keeps.
 /// Series are per queue, never per entry: 100,000 entries stay a handful of series.
 public enum MetricsExposition {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
