@@ -49,6 +49,17 @@ import TestSupport
         #expect(leaderMetrics["swiftbeat_last_firing_timestamp_seconds"].map { abs($0 - HATime.now) < 120 } == true)
     }
 
+    /// Whether every thread of `pid` is in state T (stopped), by /proc/PID/task/*/stat.
+    static func isStopped(pid: Int32) -> Bool {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return !tasks.isEmpty && tasks.allSatisfy { task in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            return stat[stat.index(after: close)...].split(separator: " ").first == "T"
+        }
+    }
+
     @Test func healthAndReadinessThroughARedisOutageAndAFrozenLeader() throws {
         let cluster = try HACluster(
             entries: 1, redisOptions: RedisServerOptions(extraArguments: ["--appendonly", "yes", "--appendfsync", "always"]))
@@ -75,6 +86,8 @@ import TestSupport
         let other = nodes.first { $0 !== frozen }!
         frozen.process.signal(SIGSTOP)
         defer { frozen.process.signal(SIGCONT) }
+        // kill(2) returns before a busy machine has stopped every thread: wait until it has.
+        try waitUntil("every thread of \(frozen) to be stopped") { Self.isStopped(pid: frozen.pid) }
         #expect(endpoint(frozen).get("/healthz", timeout: 2) == nil)
         try waitUntil("the other node to lead", timeout: .seconds(60)) {
             (try? endpoint(other).metrics()["swiftbeat_leader"]) == 1 && endpoint(other).get("/readyz")?.body == "leader: sending\n"
