@@ -64,6 +64,14 @@ public final class Beat {
     var redisBackoff: Backoff
     var brokerBackoff = Backoff()
     var lastLogged: [String: Int64] = [:]
+    /// What the loop has seen, published to `telemetry` at each turn (`Beat+Telemetry.swift`).
+    var observed: BeatSnapshot
+    var nextTelemetryAt: Int64 = .min
+    /// Where other threads read the loop's latest snapshot (the HTTP endpoint).
+    public let telemetry: BeatTelemetry
+    /// Called on the loop's thread after each turn's snapshot, and once more when stopping
+    /// (role `.stopped`): the systemd notifications. It must return at once.
+    public var turned: ((BeatSnapshot) -> Void)?
 
     public init(configuration: RunnerConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -79,6 +87,8 @@ public final class Beat {
         push = configuration.sameServerPush
         routes = RouteMemo(router: configuration.router)
         redisBackoff = Backoff(maximum: configuration.standbyRetry.microseconds)
+        telemetry = BeatTelemetry(maxInterval: configuration.maxInterval)
+        observed = telemetry.snapshot()
     }
 
     /// Runs until SIGTERM or SIGINT, then releases the lock and returns.
@@ -111,8 +121,11 @@ public final class Beat {
                 keepBrokerAlive(now: SystemClock.monotonicMicroseconds())
             }
             wakeup.drainSignals()
+            publishTelemetry()
             sleepUntilNextDeadline()
         }
+        observed.role = .stopped
+        publishTelemetry()
         shutdown()
     }
 

@@ -25,6 +25,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var lock: LockOptions
+    @OptionGroup var observability: ObservabilityOptions
 
     @Option(
         name: .customLong("max-interval"),
@@ -116,6 +117,7 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure.badInput("\(source) must be debug, info, warning or error, not \(levelName)")
         }
         let router = try readSetting { () throws(ConfigError) in try settings.router() }
+        let http = try observability.httpAddress(settings)
         let configuration = RunnerConfiguration(
             scheduler: try store.redisConfiguration(),
             broker: try broker.brokerURL(),
@@ -132,9 +134,12 @@ struct RunCommand: ParsableCommand {
                 startingDeadline, "--starting-deadline", .beatCronStartingDeadline, settings, default: nil, minimum: 0
             ).map { .seconds($0) },
             seedEntries: try seedEntries(settings))
-        LoggingSystem.bootstrap { _ in LineLogHandler(logLevel: level) }
+        try observability.bootstrapLogging(level: level, settings)
         let logger = Logger(label: "swiftbeat")
         for warning in warnings { logger.warning("\(warning)") }
-        Beat(configuration: configuration, logger: logger).run()
+        let beat = Beat(configuration: configuration, logger: logger)
+        let observation = try BeatObservation.attach(to: beat, http: http, configuration: configuration, logger: logger)
+        beat.run()
+        withExtendedLifetime(observation) {}
     }
 }
