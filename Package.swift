@@ -81,6 +81,8 @@ let package = Package(
         // DWARF 4: clang writes DWARF 5 by default, which Debian 12's valgrind cannot read, and one
         // such unit stops callgrind (`scripts/bench profile`) from reading the whole binary.
         .target(name: "CRabbitMQ", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        // libmicrohttpd, from Debian's libmicrohttpd-dev, opened with dlopen at `run --http` (see its header).
+        .target(name: "CMicroHTTPD", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
 
         // Pure building blocks, no Foundation: the beat must stay small (see README, "Performance").
         .target(name: "JSON", swiftSettings: strictness),
@@ -117,11 +119,16 @@ let package = Package(
             ],
             swiftSettings: strictness),
 
+        // `run --http`: metrics, health, readiness and the status page, on the server's own thread.
+        .target(name: "BeatHTTP", dependencies: ["CMicroHTTPD", "BeatRunner", "CivilTime"], swiftSettings: strictness),
+        // systemd's notification protocol (`Type=notify`, the watchdog), a datagram on a unix socket.
+        .target(name: "SystemdNotify", swiftSettings: strictness),
+
         .executableTarget(
             name: "swiftbeat",
             dependencies: [
-                "BeatRunner", "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient", "AMQPClient", "JSON", "CivilTime",
-                "YAML", "CeleryConfig", "CeleryRouting",
+                "BeatHTTP", "SystemdNotify", "BeatRunner", "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient",
+                "AMQPClient", "JSON", "CivilTime", "YAML", "CeleryConfig", "CeleryRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
             ],
             swiftSettings: strictness, linkerSettings: residentMemoryLinking),
@@ -152,7 +159,8 @@ let package = Package(
                 "RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime", "CeleryConfig", "CeleryRouting",
             ],
             swiftSettings: strictness),
-        .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat"], swiftSettings: strictness),
+        .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat", "JSON", "CivilTime", logging], swiftSettings: strictness),
+        .testTarget(name: "BeatHTTPTests", dependencies: ["BeatHTTP", "BeatRunner", "CivilTime"], swiftSettings: strictness),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "RedisClient", "JSON"], swiftSettings: strictness),
 
         // Test-only: starting real servers, Python workers and the swiftbeat binary.

@@ -28,6 +28,8 @@ extension Beat {
     /// Records a failed call to the scheduler's Redis: back off, and log it (not on every retry).
     func redisFailed(_ description: String) {
         redisBackoff.failed(at: SystemClock.monotonicMicroseconds())
+        observed.redisErrors += 1
+        observed.redisError = description
         logRepeating("redis") {
             logger.error("the scheduler's redis failed; retrying", metadata: ["error": "\(description)"])
         }
@@ -68,6 +70,7 @@ extension Beat {
             return broker
         } catch {
             brokerBackoff.failed(at: now)
+            observed.brokerErrors += 1
             logRepeating("broker") {
                 logger.error("cannot reach the broker; firings wait", metadata: ["broker": "\(configuration.broker)", "error": "\(error)"])
             }

@@ -32,10 +32,12 @@ extension Beat {
         for turn in 0..<100_000 {
             guard election.maySend(at: SystemClock.monotonicMicroseconds()) else { return }
             let now = SystemClock.now()
+            let due = timetable.nextDue() ?? now
             let keys = timetable.popDue(now: now, limit: Self.commitGroupSize)
             if keys.isEmpty && lanes.allSatisfy(\.isIdle) { return }
+            publishTelemetryIfDue()
             do {
-                try send(on: &lanes[turn % 2], read: keys, now: now)
+                try send(on: &lanes[turn % 2], read: keys, now: now, due: due)
                 guard try finish(&lanes[(turn + 1) % 2]) else { return }
             } catch {
                 // A connection is gone with every reply on it, or Redis answered something that
@@ -55,7 +57,8 @@ extension Beat {
         var built: PreparedBatch?
         /// Written in the lane's last turn, with replies still to read.
         var commitSent: (batch: PreparedBatch, replies: RedisConnection.PendingReplies)?
-        var readSent: (keys: [String], now: Instant, replies: RedisConnection.PendingReplies)?
+        /// `due`: when the earliest of `keys` was due (`BeatSnapshot.lag`).
+        var readSent: (keys: [String], now: Instant, due: Instant, replies: RedisConnection.PendingReplies)?
 
         init(connection: RedisConnection) {
             self.connection = connection
@@ -82,7 +85,7 @@ extension Beat {
 
     /// Writes the commit of the lane's built group, then the read of `keys`. When either write
     /// fails, `keys` go back to the timetable (the lane's groups are its own to put back).
-    private func send(on lane: inout FiringLane, read keys: [String], now: Instant) throws(RedisClientError) {
+    private func send(on lane: inout FiringLane, read keys: [String], now: Instant, due: Instant) throws(RedisClientError) {
         do {
             if let batch = lane.built {
                 let replies = try lane.connection.write(CommitTransaction.commitRequest(batch.firings, push: push))
@@ -90,7 +93,7 @@ extension Beat {
                 lane.built = nil
             }
             guard !keys.isEmpty else { return }
-            lane.readSent = (keys, now, try lane.connection.write(CommitTransaction.readRequest(keys, lockKey: configuration.lockKey)))
+            lane.readSent = (keys, now, due, try lane.connection.write(CommitTransaction.readRequest(keys, lockKey: configuration.lockKey)))
         } catch {
             putBack(keys, now: now, retryAfterFailure: true)
             throw error
@@ -105,7 +108,7 @@ extension Beat {
             lane.commitSent = nil
             finishCommit(batch, outcome: outcome)
         }
-        guard let (keys, now, replies) = lane.readSent else { return true }
+        guard let (keys, now, due, replies) = lane.readSent else { return true }
         let outcome = try readOutcome(lane.connection.readReplies(replies), count: keys.count, on: lane.connection)
         lane.readSent = nil
         guard case .read(let values) = outcome else {
@@ -114,7 +117,7 @@ extension Beat {
             lostLockDuringCommit()
             return false
         }
-        let batch = prepareBatch(keys, values: values, now: now)
+        let batch = prepareBatch(keys, values: values, now: now, due: due)
         if batch.firings.isEmpty {
             // Nothing to commit: end the WATCH, or it would abort the lane's next transaction.
             CommitTransaction.unwatch(on: lane.connection)
@@ -171,6 +174,9 @@ extension Beat {
     /// A batch read and built, waiting for its commit.
     struct PreparedBatch {
         var now: Instant
+        /// When the earliest of the group was due: the group's lag is measured from it, an upper
+        /// bound for each firing (a group is the entries due by `now`, mostly due together).
+        var due: Instant
         var firings: [CommitTransaction.Firing] = []
         var messages: [CeleryMessage] = []
 
@@ -178,8 +184,8 @@ extension Beat {
     }
 
     /// The firings of the entries just read; the keys that do not fire are already back in the timetable.
-    private func prepareBatch(_ keys: [String], values: [[UInt8]?], now: Instant) -> PreparedBatch {
-        var batch = PreparedBatch(now: now)
+    private func prepareBatch(_ keys: [String], values: [[UInt8]?], now: Instant, due: Instant) -> PreparedBatch {
+        var batch = PreparedBatch(now: now, due: due)
         batch.firings.reserveCapacity(keys.count)
         batch.messages.reserveCapacity(keys.count)
         for (key, value) in zip(keys, values) {
@@ -213,7 +219,7 @@ extension Beat {
             }
             let message: CeleryMessage
             do {
-                message = try entry.message(id: producer.nextTaskID(), producer: producer, now: now, router: configuration.router)
+                message = try entry.message(id: producer.nextTaskID(), producer: producer, now: now, routes: &routes)
             } catch {
                 // Not the data's fault alone (the config's routes decide too): this slot is skipped,
                 // the entry stays, and its next slot is tried again.
@@ -278,17 +284,21 @@ extension Beat {
             timetable.fired(key: firing.key, at: now, digest: Digest.of(firing.updated), firesAgain: firing.firesAgain)
         }
         if case .committedWithoutPush(let failure) = outcome {
+            for message in batch.messages { countFiring(.dropped, queue: message.destination.queue) }
             logger.error(
                 "redis refused to push \(batch.firings.count) message(s) whose run state was written; they are lost",
                 metadata: ["error": "\(failure)", "entries": "\(batch.firings.map { name(of: $0.key) }.joined(separator: ","))"])
             return
         }
+        if push != nil { handedToBroker(due: batch.due, count: batch.firings.count, at: SystemClock.now()) }
         for (index, firing) in batch.firings.enumerated() {
             if push != nil {
+                countFiring(.sent, queue: batch.messages[index].destination.queue)
                 logSent(batch.messages[index], name: name(of: firing.key))
             } else {
                 supersede(pendingFor: firing.key)
-                committed.append(PendingPublish(key: firing.key, message: batch.messages[index], attempts: 0, nextAttemptAt: .min))
+                committed.append(
+                    PendingPublish(key: firing.key, message: batch.messages[index], attempts: 0, nextAttemptAt: .min, due: batch.due))
             }
         }
         if committed.count >= configuration.batchSize {
@@ -316,6 +326,8 @@ extension Beat {
             return
         }
         publishing.append(PublishingFirings(items: batch, broker: broker, batch: broker.startPublishing(batch.map(\.message))))
+        let handedAt = SystemClock.now()
+        for item in batch where item.attempts == 0 { handedToBroker(due: item.due, count: 1, at: handedAt) }
         confirmPublished(leaving: Self.batchesLeftUnconfirmed)
     }
 
@@ -337,7 +349,10 @@ extension Beat {
         let batch = firings.items
         do {
             try firings.broker.finishPublishing(firings.batch)
-            for item in batch { logSent(item.message, name: name(of: item.key)) }
+            for item in batch {
+                countFiring(.sent, queue: item.message.destination.queue)
+                logSent(item.message, name: name(of: item.key))
+            }
         } catch {
             let now = SystemClock.monotonicMicroseconds()
             let failed = Set(error.unconfirmed)
@@ -345,14 +360,19 @@ extension Beat {
             let newer = Set(publishing.flatMap { $0.items.map(\.key) })
             for (index, item) in batch.enumerated() {
                 if !failed.contains(index) {
+                    countFiring(.sent, queue: item.message.destination.queue)
                     logSent(item.message, name: name(of: item.key))
-                } else if newer.contains(item.key) {
+                    continue
+                }
+                countFiring(.failed, queue: item.message.destination.queue)
+                if newer.contains(item.key) {
                     pending.append(item)
                     supersede(pendingFor: item.key)
                 } else {
                     pending.append(delayed(item, at: now))
                 }
             }
+            observed.brokerErrors += 1
             if error.kind == .unreachable {
                 firings.broker.close()
                 if self.broker === firings.broker { self.broker = nil }
@@ -379,6 +399,7 @@ extension Beat {
     /// A newer firing of the same entry replaces one still waiting for the broker.
     private func supersede(pendingFor key: String) {
         for item in pending where item.key == key {
+            countFiring(.dropped, queue: item.message.destination.queue)
             logger.warning(
                 "a newer firing replaces one the broker never took",
                 metadata: ["entry": "\(name(of: key))", "task": "\(item.message.task)", "id": "\(item.message.id)"])
@@ -389,6 +410,7 @@ extension Beat {
     func dropPending(reason: String) {
         confirmPublished()
         for item in pending {
+            countFiring(.dropped, queue: item.message.destination.queue)
             logger.error(
                 "dropped an unsent firing: \(reason)",
                 metadata: ["entry": "\(name(of: item.key))", "task": "\(item.message.task)", "id": "\(item.message.id)"])

@@ -15,7 +15,7 @@ extension Beat {
             case .acquire:
                 do {
                     let acquisition = try lock.acquire(on: redis)
-                    redisBackoff.succeeded()
+                    redisSucceeded()
                     let acquired = acquisition == .acquired
                     if case .heldByAnother(let remaining?) = acquisition {
                         election.acquired(false, sentAt: sentAt, holderExpiresIn: remaining * 1000)
@@ -36,7 +36,8 @@ extension Beat {
                 let renewed: Bool?
                 do {
                     renewed = try lock.renew(on: redis)
-                    redisBackoff.succeeded()
+                    redisSucceeded()
+                    if renewed == true { observed.lockRenewals += 1 }
                 } catch {
                     renewed = nil
                     redisFailed(error.description)

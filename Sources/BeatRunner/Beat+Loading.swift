@@ -45,6 +45,7 @@ extension Beat {
                 }
             }
             pass.pending = following
+            redisSucceeded()
         } catch {
             redisFailed(error.description)
             return
@@ -60,6 +61,8 @@ extension Beat {
         for key in invalidEntries.keys where !pass.invalidSeen.contains(key) {
             invalidEntries[key] = nil
         }
+        observed.lastReloadSeconds = Double(SystemClock.monotonicMicroseconds() - pass.startedAt) / 1_000_000
+        observed.disabledEntries = timetable.disabledCount
         let summary: Logger.Metadata = [
             "entries": "\(timetable.count)", "invalid": "\(invalidEntries.count)",
             "milliseconds": "\((SystemClock.monotonicMicroseconds() - pass.startedAt) / 1000)",

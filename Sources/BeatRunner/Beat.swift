@@ -27,6 +27,7 @@ public final class Beat {
     var election: LeaderElection
     var lock: LeaderLock
     var producer = CeleryProducer()
+    var routes: RouteMemo
     let push: CommitTransaction.Push?
 
     /// The scheduler's Redis; nil until connected (and after a failed connect).
@@ -63,6 +64,14 @@ public final class Beat {
     var redisBackoff: Backoff
     var brokerBackoff = Backoff()
     var lastLogged: [String: Int64] = [:]
+    /// What the loop has seen, published to `telemetry` at each turn (`Beat+Telemetry.swift`).
+    var observed: BeatSnapshot
+    var nextTelemetryAt: Int64 = .min
+    /// Where other threads read the loop's latest snapshot (the HTTP endpoint).
+    public let telemetry: BeatTelemetry
+    /// Called on the loop's thread after each turn's snapshot, and once more when stopping
+    /// (role `.stopped`): the systemd notifications. It must return at once.
+    public var turned: ((BeatSnapshot) -> Void)?
 
     public init(configuration: RunnerConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -76,7 +85,10 @@ public final class Beat {
             key: configuration.lockKey, token: Self.lockToken(producer: producer),
             ttlMilliseconds: configuration.lockTTL.microseconds / 1000)
         push = configuration.sameServerPush
+        routes = RouteMemo(router: configuration.router)
         redisBackoff = Backoff(maximum: configuration.standbyRetry.microseconds)
+        telemetry = BeatTelemetry(maxInterval: configuration.maxInterval)
+        observed = telemetry.snapshot()
     }
 
     /// Runs until SIGTERM or SIGINT, then releases the lock and returns.
@@ -109,8 +121,11 @@ public final class Beat {
                 keepBrokerAlive(now: SystemClock.monotonicMicroseconds())
             }
             wakeup.drainSignals()
+            publishTelemetry()
             sleepUntilNextDeadline()
         }
+        observed.role = .stopped
+        publishTelemetry()
         shutdown()
     }
 

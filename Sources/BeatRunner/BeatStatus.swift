@@ -52,7 +52,7 @@ public struct BeatStatus: Sendable {
             entryCount: count, invalidEntries: invalid)
     }
 
-    static func holder(from value: String) -> Holder? {
+    public static func holder(from value: String) -> Holder? {
         guard let object = try? JSONParser.parse(value).objectValue, let host = object["host"]?.stringValue,
             let pid = object["pid"]?.numberValue?.int64Value
         else { return nil }

@@ -39,6 +39,9 @@ public struct Setting: Hashable, Sendable, CustomStringConvertible {
     public static let reloadInterval = Setting.swiftbeat("reload_interval")
     public static let standbyRetry = Setting.swiftbeat("standby_retry")
     public static let logLevel = Setting.swiftbeat("log_level")
+    public static let logFormat = Setting.swiftbeat("log_format")
+    /// `run --http`: where the metrics, health and status endpoints listen.
+    public static let http = Setting.swiftbeat("http")
 
     // Routing (celery/app/defaults.py, the `task` namespace).
     public static let taskRoutes = Setting("task_routes")
@@ -58,7 +61,7 @@ public struct Setting: Hashable, Sendable, CustomStringConvertible {
     /// Every setting swiftbeat reads; a Celery setting not here is reported as ignored.
     public static let used: [Setting] = [
         .brokerURL, .brokerTransportOptions, .schedulerURL, .keyPrefix, .lockKey, .lockTTL, .timezone,
-        .beatSchedule, .beatMaxLoopInterval, .beatCronStartingDeadline, .reloadInterval, .standbyRetry, .logLevel,
+        .beatSchedule, .beatMaxLoopInterval, .beatCronStartingDeadline, .reloadInterval, .standbyRetry, .logLevel, .logFormat, .http,
         .taskRoutes, .taskQueues, .taskDefaultQueue, .taskDefaultExchange, .taskDefaultExchangeType,
         .taskDefaultRoutingKey, .taskDefaultPriority, .taskDefaultDeliveryMode, .taskCreateMissingQueues,
         .taskQueueMaxPriority, .taskDefaultQueueType, .taskCreateMissingQueueType, .taskCreateMissingQueueExchangeType,

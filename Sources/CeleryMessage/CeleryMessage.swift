@@ -28,18 +28,11 @@ public struct CeleryMessage: Sendable {
             self.exchangeType = exchangeType
         }
 
-        /// Celery's rule (`send_task_message` in celery/app/amqp.py): unless both an exchange and a
-        /// routing key are given, a message for a direct queue goes to the default exchange `""`
-        /// with the queue name as routing key, which reaches the queue without any binding.
-        public init(queue: String = "celery", exchange: String? = nil, routingKey: String? = nil) {
-            self.queue = queue
-            if let exchange, !exchange.isEmpty, let routingKey, !routingKey.isEmpty {
-                self.exchange = exchange
-                self.routingKey = routingKey
-            } else {
-                self.exchange = ""
-                self.routingKey = queue
-            }
+        /// A queue on the default exchange `""`, which routes by queue name and reaches the queue
+        /// without any binding: where Celery sends a direct queue's tasks (which destination a
+        /// task gets is `CeleryRouting.Router`'s to decide).
+        public init(queue: String = "celery") {
+            self.init(queue: queue, exchange: "", routingKey: queue, exchangeType: "direct")
         }
     }
 

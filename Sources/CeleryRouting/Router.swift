@@ -35,6 +35,9 @@ public struct Router: Sendable {
 
     public var defaultQueue: String { settings.defaultQueue }
 
+    /// Whether `task_routes` has any route: without one, a task's name never changes its route.
+    public var hasRoutes: Bool { !settings.routes.isEmpty }
+
     /// The arguments a producer declares queue `name` with (`queue_arguments`, `x-max-priority` from
     /// `task_queue_max_priority`, `x-queue-type` for quorum queues): none for a name Celery would refuse.
     public func queueArguments(for name: String) -> JSONObject {

@@ -14,7 +14,8 @@ import Testing
 
     private func message(_ json: String, router: Router = .celeryDefaults) throws -> CeleryMessage {
         let entry = try EntryDecoder.decode(key: "tasks:meta:report", name: "report", json: Array(json.utf8))
-        return try entry.message(id: "11111111-2222-4333-8444-555555555555", producer: producer, now: now, router: router)
+        var routes = RouteMemo(router: router)
+        return try entry.message(id: "11111111-2222-4333-8444-555555555555", producer: producer, now: now, routes: &routes)
     }
 
     @Test func defaults() throws {

@@ -934,6 +934,50 @@ def memory():
         "%d, %d and %d messages sent" % (s["sent"], c["sent"], r["sent"]))
 
 
+def http_one(extra, seconds, scrape):
+    """swiftbeat with 100 entries every 1 s (as `memory`), with extra flags; with scrape, GET /metrics,
+    /healthz and the status page every 0.5 s meanwhile. VmRSS / VmHWM at the end."""
+    import urllib.request
+    flush()
+    first_due = time.time() + 2.0
+    load_workload("swiftbeat", 100, first_due, 1.0, 1.0)
+    beat = start_beat("swiftbeat", 100, 1.0, extra=extra, logname="swiftbeat-http.log")
+    scrapes = 0
+    while time.time() < first_due + seconds:
+        if scrape:
+            for path in ("/metrics", "/healthz", "/"):
+                try:
+                    urllib.request.urlopen("http://127.0.0.1:%d%s" % (HTTP_PORT, path), timeout=5).read()
+                    scrapes += 1
+                except OSError:
+                    pass
+        time.sleep(0.5)
+    st = status(beat.pid)
+    sent = int(redis_cli("llen", "celery", db=0))
+    stop(beat.pid)
+    return {"rss_mb": round(st.get("VmRSS", 0), 1), "hwm_mb": round(st.get("VmHWM", 0), 1), "sent": sent, "scrapes": scrapes}
+
+
+HTTP_PORT = int(os.environ.get("BENCH_HTTP_PORT", "6491"))
+
+
+def http():
+    """Issue 15's memory budget: RSS with `--http` on (and scraped) and off, 100 entries."""
+    seconds = 8 if QUICK else 15
+    off = http_one((), seconds, False)
+    on = http_one(("--http", "127.0.0.1:%d" % HTTP_PORT), seconds, True)
+    save_raw("http", {"off": off, "on": on})
+    log("http: off RSS %.1f MB (peak %.1f), on RSS %.1f MB (peak %.1f), %d scrapes" % (
+        off["rss_mb"], off["hwm_mb"], on["rss_mb"], on["hwm_mb"], on["scrapes"]))
+    cmd = ("scripts/bench http: 100 entries every 1 s, firing for %d s, with `--http 127.0.0.1:%d` scraped every "
+           "0.5 s (/metrics, /healthz, /), and without; VmRSS / VmHWM at the end" % (seconds, HTTP_PORT))
+    row("memory", "RSS with 100 entries and --http, scraped (static build)", "< 12 MB",
+        "%.1f MB (peak %.1f MB)" % (on["rss_mb"], on["hwm_mb"]), "without --http %.1f MB" % off["rss_mb"], "—",
+        "yes" if on["hwm_mb"] < 12 else "no", cmd, "%d and %d messages sent, %d answers" % (off["sent"], on["sent"], on["scrapes"]))
+    row("memory", "RSS with 100 entries, --http off (static build)", "≤ 7.6 MB + 0.5 MB",
+        "%.1f MB (peak %.1f MB)" % (off["rss_mb"], off["hwm_mb"]), "—", "—", "yes" if off["hwm_mb"] <= 8.1 else "no", cmd)
+
+
 def startup():
     times = {"swiftbeat": [], "stock": [], "redbeat": []}
     reps = {"swiftbeat": 3 if QUICK else 7, "stock": 2 if QUICK else 3, "redbeat": 2 if QUICK else 3}
@@ -1205,7 +1249,7 @@ def write_markdown(saved):
 
 PART_INFO = {}
 SCENARIOS = {"sustained": sustained, "burst": burst, "publish": publish, "idle": idle, "reload": reload, "memory": memory,
-             "startup": startup, "profile": profile}
+             "http": http, "startup": startup, "profile": profile}
 
 
 def main():
@@ -1219,7 +1263,7 @@ def main():
         print(table(all_rows(saved), False))
         return
     if parts == ["all"]:
-        parts = ["startup", "memory", "reload", "publish", "burst", "idle", "sustained", "profile"]
+        parts = ["startup", "memory", "http", "reload", "publish", "burst", "idle", "sustained", "profile"]
     for p in parts:
         if p not in SCENARIOS:
             sys.exit("bench: unknown part %s (parts: %s)" % (p, " ".join(SCENARIOS)))

@@ -41,7 +41,16 @@ ensure_celery_venvs() {
     local version
     for version in $SWIFTBEAT_CELERY_VERSIONS; do
         ensure_celery_venv "$version"
+        ensure_prometheus_parser "$(venv_dir "$version")"
     done
+}
+
+# ensure_prometheus_parser VENV: Prometheus's own text-format parser (prometheus_client), with which
+# the tests read `swiftbeat run --http`'s /metrics, as a Prometheus server would.
+ensure_prometheus_parser() {
+    "$1/bin/python" -c "import prometheus_client.parser" 2>/dev/null && return 0
+    echo "scripts: installing prometheus-client into $1" >&2
+    "$1/bin/pip" install --quiet --disable-pip-version-check "prometheus-client==0.21.1"
 }
 
 # The venv of the newest version, for single-version tools.

@@ -8,6 +8,8 @@ SWIFTBEAT_APT_PACKAGES=(
     python3 python3-venv python3-pip          # the Python Celery workers of the interop tests
     openssl                                   # certificates for the AMQPS tests
     procps iproute2 valgrind                  # process and socket checks, the leak check
+    libmicrohttpd-dev                         # the HTTP server of `run --http` (opened with dlopen)
+    chromium systemd                          # the status page's screenshot test, systemd-analyze verify
 )
 
 install_system_packages() {

@@ -49,6 +49,11 @@ public struct EntryOptions: Equatable, Sendable {
             deliveryMode: deliveryMode)
     }
 
+    /// Whether any option routing reads is given (most entries give none).
+    public var hasRoutingOptions: Bool {
+        queue != nil || exchange != nil || routingKey != nil || exchangeType != nil || priority != nil || deliveryMode != nil
+    }
+
     /// These options over `lower`, a route's other options (Celery merges the route under the
     /// explicit options): each option the entry does not give is the route's.
     public func merged(over lower: EntryOptions) -> EntryOptions {

@@ -65,6 +65,12 @@ public struct Timetable: Sendable {
 
     public var count: Int { index.count }
 
+    /// Entries loaded but disabled: a pass over every entry, for the reload's summary (the
+    /// `swiftbeat_entries` metric), never per firing.
+    public var disabledCount: Int {
+        index.values.reduce(0) { count, position in records[Int(position)].enabled ? count : count + 1 }
+    }
+
     public var keys: Dictionary<String, Int32>.Keys { index.keys }
 
     public subscript(key: String) -> Slot? {

@@ -37,7 +37,7 @@ struct ListCommand: ParsableCommand {
         let entries = try DecodedEntry.load(store)
         let now = SystemClock.now()
         if json {
-            print(JSONWriter.indented(.array(entries.map { jsonItem($0, now: now, zone: zone, router: router) })))
+            print(JSONWriter.indented(.array(entries.map { Self.jsonItem($0, now: now, zone: zone, router: router) })))
             return
         }
         guard !entries.isEmpty else {
@@ -71,7 +71,8 @@ struct ListCommand: ParsableCommand {
         print(Table.render(rows), terminator: "")
     }
 
-    private func jsonItem(_ decoded: DecodedEntry, now: Instant, zone: TimeZoneRules, router: Router) -> JSONValue {
+    /// One entry as `list --json` prints it; also the status page's `/api/entries`.
+    static func jsonItem(_ decoded: DecodedEntry, now: Instant, zone: TimeZoneRules, router: Router) -> JSONValue {
         var item: JSONObject = ["name": .string(decoded.stored.name), "key": .string(decoded.stored.key)]
         switch decoded.result {
         case .failure(let error):

@@ -25,6 +25,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var lock: LockOptions
+    @OptionGroup var observability: ObservabilityOptions
 
     @Option(
         name: .customLong("max-interval"),
@@ -79,7 +80,8 @@ struct RunCommand: ParsableCommand {
             return nil
         }
         guard seconds.isFinite, seconds >= minimum else {
-            throw CommandFailure.badInput("\(option) must be at least \(minimum) seconds, not \(seconds)")
+            let source = flag != nil ? option : settings.value(setting)?.origin ?? option
+            throw CommandFailure.badInput("\(source) must be at least \(minimum) seconds, not \(seconds)")
         }
         return seconds
     }
@@ -111,9 +113,11 @@ struct RunCommand: ParsableCommand {
         let lock = try self.lock.resolved(settings)
         let levelName = try logLevel ?? readSetting({ () throws(ConfigError) in try settings.string(.logLevel) }) ?? "info"
         guard let level = Self.levels[levelName] else {
-            throw CommandFailure.badInput("the log level must be debug, info, warning or error, not \(levelName)")
+            let source = logLevel != nil ? "--log-level" : settings.value(.logLevel)?.origin ?? "the log level"
+            throw CommandFailure.badInput("\(source) must be debug, info, warning or error, not \(levelName)")
         }
         let router = try readSetting { () throws(ConfigError) in try settings.router() }
+        let http = try observability.httpAddress(settings)
         let configuration = RunnerConfiguration(
             scheduler: try store.redisConfiguration(),
             broker: try broker.brokerURL(),
@@ -130,9 +134,12 @@ struct RunCommand: ParsableCommand {
                 startingDeadline, "--starting-deadline", .beatCronStartingDeadline, settings, default: nil, minimum: 0
             ).map { .seconds($0) },
             seedEntries: try seedEntries(settings))
-        LoggingSystem.bootstrap { _ in LineLogHandler(logLevel: level) }
+        try observability.bootstrapLogging(level: level, settings)
         let logger = Logger(label: "swiftbeat")
         for warning in warnings { logger.warning("\(warning)") }
-        Beat(configuration: configuration, logger: logger).run()
+        let beat = Beat(configuration: configuration, logger: logger)
+        let observation = try BeatObservation.attach(to: beat, http: http, configuration: configuration, logger: logger)
+        beat.run()
+        withExtendedLifetime(observation) {}
     }
 }

@@ -3,14 +3,9 @@ import Logging
 
 /// One line per event on stderr: `2026-11-27T18:00:00.123456+00:00 info sent add-every-10s task=tasks.add id=...`.
 /// Plain text with `key=value` metadata reads well in `journalctl` and `kubectl logs` alike.
-struct LineLogHandler: LogHandler {
+struct LineLogHandler: StoredMetadataLogHandler {
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
 
     func log(event: LogEvent) {
         var line = ISO8601.format(SystemClock.now(), utcOffsetSeconds: 0) + " " + event.level.rawValue + " " + "\(event.message)"
