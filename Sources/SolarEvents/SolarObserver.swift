@@ -122,12 +122,12 @@ public struct SolarObserver: Sendable {
         let offset = lower ? Double.pi : 0
         var toGo = (offset - place(at: start).hourAngle).truncatingRemainder(dividingBy: turn)
         if toGo < 0 { toGo += turn }
+        // ephem's "tiny": a 360th of an arcsecond counts as already there.
         if toGo < radians(1.0 / 3600) / 360 { toGo = turn }
+        // The sun's hour angle turns once a (solar) day, so an angle still to go is that fraction of a day.
         var date = start + toGo / turn
         for _ in 0..<10 {
             let step = plusMinusPi(offset - place(at: date).hourAngle) / turn
-            // The sun's hour angle turns a little slower than once a day in sidereal terms; the
-            // solar day (one turn of the sun's hour angle) is what a step of 1/turn days is.
             date += step
             if abs(step) < Self.precision { break }
         }
