@@ -63,6 +63,22 @@ import TestSupport
         #expect(legacy.stderr.contains("an entry's own expires needs the current format"), "\(legacy.stderr)")
     }
 
+    @Test func showWithFlagsPreviewsTheEditAndWritesNothing() throws {
+        let schedule = try ManagedSchedule()
+        let original = #"{"task": "t", "schedule": {"every": 60, "period": "seconds"}, "total_run_count": 1}"#
+        try schedule.set("a", original)
+        let preview = try schedule.swiftbeat("show", "a", "--solar", "sunrise", "--lat", "-33.87", "--lon", "151.21", "--max-runs", "3")
+        #expect(preview.status == 0, "\(preview.output)")
+        #expect(preview.stdout.hasPrefix("preview with the flags given (nothing is written):\n{\n"), "\(preview.stdout)")
+        #expect(preview.stdout.contains("schedule: at sunrise at latitude -33.87, longitude 151.21\n"), "\(preview.stdout)")
+        #expect(preview.stdout.contains("lifetime: at most 3 runs\n"), "\(preview.stdout)")
+        #expect(preview.stdout.split(separator: "\n").filter { $0.hasPrefix("  20") }.count == 2, "two runs left: \(preview.stdout)")
+        #expect(try schedule.get("a") == original)
+        let bad = try schedule.swiftbeat("show", "a", "--at", "2027-01-01T00:00:00")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.split(separator: "\n").count == 1 && bad.stderr.contains("clocked: \"2027-01-01T00:00:00\" has no UTC offset"), "\(bad.stderr)")
+    }
+
     @Test func nextPrintsSunEventsAClockedInstantAndHonoursTheLifetimeFlags() throws {
         let schedule = try ManagedSchedule()
         let solar = try schedule.swiftbeat("next", "--solar", "solar_noon", "--lat", "0", "--lon", "0", "--after", "2026-12-07T00:00:00Z", "--count", "2")

@@ -13,13 +13,19 @@ struct ShowCommand: ParsableCommand {
         discussion: """
             Exits with 1 if the entry is missing or invalid (the reason is printed).
 
-            Example:
+            With schedule or lifetime flags (--solar, --at, --start-time, --end-time, --max-runs, --one-off), \
+            it shows the entry as `swiftbeat edit` with the same flags would leave it, and writes nothing.
+
+            Examples:
               swiftbeat show monday-report --timezone Europe/London
+              swiftbeat show monday-report --solar sunrise --lat 52.37 --lon 4.90 --max-runs 3
             """)
 
     @Argument(help: ArgumentHelp("The entry's name.", valueName: "name"))
     var name: String
 
+    @OptionGroup var kinds: ScheduleKindOptions
+    @OptionGroup var lifetime: LifetimeOptions
     @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
 
@@ -30,9 +36,18 @@ struct ShowCommand: ParsableCommand {
         let router = try readSetting { () throws(ConfigError) in try settings.router() }
         let connection = try store.connect()
         let reader = EntryReader(connection: connection, keyPrefix: store.resolvedKeyPrefix)
-        guard let stored = try storeCall({ () throws(ScheduleStoreError) in try reader.entry(named: name) }) else {
+        guard var stored = try storeCall({ () throws(ScheduleStoreError) in try reader.entry(named: name) }) else {
             throw CommandFailure.badInput("no entry \(store.resolvedKeyPrefix + name)")
         }
+        let preview = EntryEdit(schedule: try kinds.scheduleObject(), lifetime: try lifetime.changes(removable: true))
+        if !preview.isEmpty, case .json(let bytes) = stored.value {
+            do {
+                stored.value = .json(try preview.apply(to: bytes, key: stored.key, name: stored.name))
+            } catch {
+                throw CommandFailure.badInput(error.description)
+            }
+        }
+        if !preview.isEmpty { print("preview with the flags given (nothing is written):") }
         if case .json(let bytes) = stored.value {
             if let value = try? JSONParser.parse(bytes) {
                 print(JSONWriter.indented(value))
