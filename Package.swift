@@ -110,10 +110,14 @@ let package = Package(
         .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML", "CeleryRouting"], swiftSettings: strictness),
         // Entry writes shared by the commands and the runner: compare-and-set, SET NX, announcements.
         .target(name: "ScheduleStore", dependencies: ["BeatCore", "RedisClient", "JSON"], swiftSettings: strictness),
+        // celery-redbeat's keys, hashes, datetimes and scores: the second store `run` works with.
+        .target(
+            name: "RedBeatStore", dependencies: ["BeatCore", "ScheduleStore", "RedisClient", "JSON", "CivilTime"],
+            swiftSettings: strictness),
         .target(
             name: "BeatRunner",
             dependencies: [
-                "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "CeleryRouting", "RedisClient", "JSON", "CivilTime", logging,
+                "BeatCore", "ScheduleStore", "RedBeatStore", "Broker", "CeleryMessage", "CeleryRouting", "RedisClient", "JSON", "CivilTime", logging,
             ],
             swiftSettings: strictness),
 
@@ -125,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "swiftbeat",
             dependencies: [
-                "BeatHTTP", "SystemdNotify", "BeatRunner", "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient",
+                "BeatHTTP", "SystemdNotify", "BeatRunner", "BeatCore", "ScheduleStore", "RedBeatStore", "Broker", "CeleryMessage", "RedisClient",
                 "AMQPClient", "JSON", "CivilTime", "YAML", "CeleryConfig", "CeleryRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
             ],
