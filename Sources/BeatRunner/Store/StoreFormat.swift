@@ -1,0 +1,76 @@
+import BeatCore
+import CivilTime
+import JSON
+import RedBeatStore
+import RedisClient
+
+/// How entries are stored, for everything the runner does with their bytes: decoding, the run
+/// state a firing writes, and the commands of a firing group (`CommitTransaction`).
+///
+/// An enum of the two stores rather than a protocol: the runner asks it once per decoded entry and
+/// twice per firing group, and a switch over two known cases costs a compare, where `any` would
+/// box and dispatch dynamically on the hot path and a generic `Beat<Store>` would make every
+/// extension of the runner, and its public API, generic. Each operation switches here, once; the
+/// runner itself never asks which store it has.
+enum StoreFormat {
+    /// celerybeat-redis: one JSON string per entry, the run state inside it.
+    case celerybeatRedis
+    /// RedBeat: a hash per entry (`definition`, `meta`), and the index zset scored by next due time.
+    case redBeat(RedBeatKeys)
+
+    init(_ kind: StoreKind, keyPrefix: String) {
+        switch kind {
+        case .celerybeatRedis: self = .celerybeatRedis
+        case .redBeat: self = .redBeat(RedBeatKeys(prefix: keyPrefix))
+        }
+    }
+
+    /// The entry in a stored value (`EntryReader.Stored.Value.json`: the JSON string, or RedBeat's
+    /// two fields joined by `RedBeatStoredValue`).
+    func decode(
+        key: String, name: String, value: [UInt8], knownSchedule: Schedule? = nil, detail: EntryDecoder.Detail,
+        cache: inout ScheduleCache, zones: inout ZoneCache
+    ) throws(EntryError) -> Entry {
+        switch self {
+        case .celerybeatRedis:
+            try EntryDecoder.decode(key: key, name: name, json: value, knownSchedule: knownSchedule, detail: detail, cache: &cache)
+        case .redBeat:
+            try RedBeatEntryDecoder.decode(
+                key: key, name: name, stored: value, knownSchedule: knownSchedule, detail: detail, cache: &cache, zones: &zones)
+        }
+    }
+
+    /// Why a key of another Redis type is skipped.
+    func wrongType(_ type: String) -> String {
+        switch self {
+        case .celerybeatRedis: "the key holds a redis \(type), not a string of JSON"
+        case .redBeat: "the key holds a redis \(type), not a hash with \"definition\" and \"meta\""
+        }
+    }
+
+    /// Whether a changed key (a keyspace notification) names an entry.
+    func isEntry(_ key: String, prefix: String) -> Bool {
+        switch self {
+        case .celerybeatRedis: key.hasPrefix(prefix)
+        case .redBeat(let keys): keys.isEntry(key)
+        }
+    }
+
+    /// The firing of `entry`, read as `stored`, at `now`: the value with `total_run_count + 1` and
+    /// `last_run_at = now`; for RedBeat, the new `meta` and the score of the next slot after `now`.
+    func firing(of entry: Entry, stored: [UInt8], now: Instant, zone: TimeZoneRules) throws -> CommitTransaction.Firing {
+        switch self {
+        case .celerybeatRedis:
+            let updated = try RunStateWriter.write(
+                totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: stored, at: entry.runStatePlace)
+            return CommitTransaction.Firing(key: entry.key, updated: updated, digest: Digest.of(updated))
+        case .redBeat:
+            let meta = RedBeatRunState.meta(lastRunAt: now, totalRunCount: entry.totalRunCount + 1)
+            guard let (definition, _) = RedBeatStoredValue.split(stored) else { throw EntryError(key: entry.key, reason: "no definition") }
+            var firing = CommitTransaction.Firing(
+                key: entry.key, updated: meta, digest: Digest.of(RedBeatStoredValue.joined(definition: Array(definition), meta: meta)))
+            firing.score = RedBeatRunState.score(nextDue: entry.schedule.nextDue(lastRunAt: now, now: now, in: zone))
+            return firing
+        }
+    }
+}
