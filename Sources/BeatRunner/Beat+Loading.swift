@@ -56,7 +56,10 @@ extension Beat {
         }
         reloadPass = nil
         for key in timetable.endSweep() {
-            logger.info("entry removed from redis", metadata: ["entry": "\(name(of: key))"])
+            // From RedBeat's index, an entry missing from a pass is most often one not due soon.
+            logger.log(
+                level: format.readsDueOnly ? .debug : .info, format.readsDueOnly ? "entry not due before the next reload" : "entry removed from redis",
+                metadata: ["entry": "\(name(of: key))"])
         }
         for key in invalidEntries.keys where !pass.invalidSeen.contains(key) {
             invalidEntries[key] = nil
@@ -156,7 +159,7 @@ extension Beat {
             if isNew {
                 // At start-up one summary line says how many were loaded; later, each new entry is news.
                 logger.log(
-                    level: hasLoadedOnce ? .info : .debug,
+                    level: hasLoadedOnce && !format.readsDueOnly ? .info : .debug,
                     "entry loaded",
                     metadata: ["entry": "\(entry.name)", "task": "\(entry.task)", "schedule": "\(entry.schedule)", "enabled": "\(entry.enabled)"])
             } else {

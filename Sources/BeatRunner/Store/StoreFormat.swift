@@ -40,6 +40,15 @@ enum StoreFormat {
         }
     }
 
+    /// Whether a reload reads only the entries due soon (RedBeat's index), so that entries come and
+    /// go from the timetable as their time nears and passes: news worth a debug line, not info.
+    var readsDueOnly: Bool {
+        switch self {
+        case .celerybeatRedis: false
+        case .redBeat: true
+        }
+    }
+
     /// Why a key of another Redis type is skipped.
     func wrongType(_ type: String) -> String {
         switch self {
