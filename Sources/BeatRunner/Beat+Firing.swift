@@ -261,7 +261,7 @@ extension Beat {
     private func decodeKnown(key: String, value: [UInt8], schedule: Schedule) throws -> Entry {
         do {
             return try format.decode(
-                key: key, name: name(of: key), value: value, knownSchedule: schedule, detail: .full, cache: &scheduleCache, zones: &zones)
+                key: key, name: name(of: key), value: value, knownSchedule: schedule, detail: .full, cache: &scheduleCache, zones: zones)
         } catch {
             timetable.remove(key: key)
             throw error

@@ -149,7 +149,7 @@ extension Beat {
         if loadedDigest == digest { return nil }
         if !invalidEntries.isEmpty, invalidEntries[key] == digest { return nil }
         do {
-            let entry = try format.decode(key: key, name: stored.name, value: value, detail: detail, cache: &scheduleCache, zones: &zones)
+            let entry = try format.decode(key: key, name: stored.name, value: value, detail: detail, cache: &scheduleCache, zones: zones)
             if !invalidEntries.isEmpty, invalidEntries.removeValue(forKey: key) != nil {
                 logger.info("entry is valid again", metadata: ["entry": "\(entry.name)"])
             }

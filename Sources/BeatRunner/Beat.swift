@@ -61,7 +61,7 @@ public final class Beat {
     /// Parsed schedules by their JSON text, shared by every decode.
     var scheduleCache = ScheduleCache()
     /// The zones RedBeat datetimes name, loaded once each.
-    var zones = ZoneCache()
+    let zones = ZoneCache()
     var nextKeepAliveAt: Int64 = .min
     /// After a Redis failure, nothing is retried before this (monotonic microseconds). Capped at
     /// the standby retry: once Redis is back, the election must resume within that, not after

@@ -8,7 +8,7 @@ public enum RedBeatDatetime {
     /// The instant `value` names, or nil when it is not such an object or names a zone this
     /// machine does not have. A wall time in a DST overlap is its first occurrence, and one in a
     /// gap is read with the offset before the gap: Python's `fold=0`.
-    public static func decode(_ value: JSONValue, zones: inout ZoneCache) -> Instant? {
+    public static func decode(_ value: JSONValue, zones: ZoneCache) -> Instant? {
         guard let object = value.objectValue, object["__type__"]?.stringValue == "datetime" else { return nil }
         func component(_ name: String, default fallback: Int? = nil) -> Int? {
             guard let value = object[name] else { return fallback }
@@ -54,12 +54,15 @@ public enum RedBeatDatetime {
 
 /// Time zones by name, loaded from the tz database once each: every meta RedBeat wrote with
 /// `app.timezone` set names one, and reading the file for each would dominate loading.
-public struct ZoneCache: Sendable {
+///
+/// A class, held by a `let`: the runner passes it with every decode, and a struct in a property of
+/// the runner (a class) would cost an exclusivity check per firing even where no zone is read.
+public final class ZoneCache {
     private var zones: [String: TimeZoneRules?] = ["UTC": .utc]
 
     public init() {}
 
-    public mutating func rules(named name: String) -> TimeZoneRules? {
+    public func rules(named name: String) -> TimeZoneRules? {
         if let known = zones[name] { return known }
         let loaded = try? TimeZoneRules.load(identifier: name)
         zones[name] = .some(loaded)

@@ -11,7 +11,7 @@ import JSON
 public enum RedBeatEntryDecoder {
     public static func decode(
         key: String, name: String, stored: [UInt8], knownSchedule: Schedule? = nil, detail: EntryDecoder.Detail = .full,
-        cache: inout ScheduleCache, zones: inout ZoneCache
+        cache: inout ScheduleCache, zones: ZoneCache
     ) throws(EntryError) -> Entry {
         guard let (definition, metaBytes) = RedBeatStoredValue.split(stored) else {
             throw EntryError(key: key, reason: "the hash has no \"definition\" field")
@@ -19,7 +19,7 @@ public enum RedBeatEntryDecoder {
         guard !definition.isEmpty else { throw EntryError(key: key, reason: "the hash has no \"definition\" field") }
         var entry = try EntryDecoder.decode(
             key: key, name: name, json: Array(definition), knownSchedule: knownSchedule, detail: detail, cache: &cache)
-        let meta = try self.meta(metaBytes, key: key, zones: &zones)
+        let meta = try self.meta(metaBytes, key: key, zones: zones)
         entry.lastRunAt = meta.lastRunAt
         entry.totalRunCount = meta.totalRunCount
         // The run state is not in the definition's bytes: nothing there is rewritten.
@@ -29,7 +29,7 @@ public enum RedBeatEntryDecoder {
 
     /// `meta`'s run state; `total_run_count` is 0 when absent (RedBeat's `save()` and `reschedule()` omit it).
     static func meta(
-        _ bytes: ArraySlice<UInt8>, key: String, zones: inout ZoneCache
+        _ bytes: ArraySlice<UInt8>, key: String, zones: ZoneCache
     ) throws(EntryError) -> (lastRunAt: Instant?, totalRunCount: Int64) {
         guard !bytes.isEmpty else { return (nil, 0) }
         let value: JSONValue
@@ -43,7 +43,7 @@ public enum RedBeatEntryDecoder {
         }
         var lastRunAt: Instant?
         if let written = object["last_run_at"], !written.isNull {
-            guard let instant = RedBeatDatetime.decode(written, zones: &zones) else {
+            guard let instant = RedBeatDatetime.decode(written, zones: zones) else {
                 throw EntryError(key: key, reason: "meta \"last_run_at\" is not a RedBeat datetime: \(JSONWriter.string(written))")
             }
             lastRunAt = instant

@@ -29,14 +29,14 @@ enum StoreFormat {
     /// two fields joined by `RedBeatStoredValue`).
     func decode(
         key: String, name: String, value: [UInt8], knownSchedule: Schedule? = nil, detail: EntryDecoder.Detail,
-        cache: inout ScheduleCache, zones: inout ZoneCache
+        cache: inout ScheduleCache, zones: ZoneCache
     ) throws(EntryError) -> Entry {
         switch self {
         case .celerybeatRedis:
             try EntryDecoder.decode(key: key, name: name, json: value, knownSchedule: knownSchedule, detail: detail, cache: &cache)
         case .redBeat:
             try RedBeatEntryDecoder.decode(
-                key: key, name: name, stored: value, knownSchedule: knownSchedule, detail: detail, cache: &cache, zones: &zones)
+                key: key, name: name, stored: value, knownSchedule: knownSchedule, detail: detail, cache: &cache, zones: zones)
         }
     }
 
@@ -67,7 +67,8 @@ enum StoreFormat {
 
     /// The firing of `entry`, read as `stored`, at `now`: the value with `total_run_count + 1` and
     /// `last_run_at = now`; for RedBeat, the new `meta` and the score of the next slot after `now`.
-    func firing(of entry: Entry, stored: [UInt8], now: Instant, zone: TimeZoneRules) throws -> CommitTransaction.Firing {
+    /// (`zone` is asked for only where the next slot is: a copy of the rules is retains and releases.)
+    func firing(of entry: Entry, stored: [UInt8], now: Instant, zone: @autoclosure () -> TimeZoneRules) throws -> CommitTransaction.Firing {
         switch self {
         case .celerybeatRedis:
             let updated = try RunStateWriter.write(
@@ -78,7 +79,7 @@ enum StoreFormat {
             guard let (definition, _) = RedBeatStoredValue.split(stored) else { throw EntryError(key: entry.key, reason: "no definition") }
             var firing = CommitTransaction.Firing(
                 key: entry.key, updated: meta, digest: Digest.of(RedBeatStoredValue.joined(definition: Array(definition), meta: meta)))
-            firing.score = RedBeatRunState.score(nextDue: entry.schedule.nextDue(lastRunAt: now, now: now, in: zone))
+            firing.score = RedBeatRunState.score(nextDue: entry.schedule.nextDue(lastRunAt: now, now: now, in: zone()))
             return firing
         }
     }
