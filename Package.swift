@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime", "CeleryConfig", "CeleryRouting",
+                "RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "RedBeatStore", "CivilTime", "CeleryConfig", "CeleryRouting",
             ],
             swiftSettings: strictness),
         .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat", "JSON", "CivilTime", logging], swiftSettings: strictness),
