@@ -1,3 +1,4 @@
+import BeatCore
 public import CivilTime
 public import JSON
 
@@ -42,13 +43,10 @@ public enum RedBeatDatetime {
     /// The form RedBeat writes for a UTC instant: `"timezone": "UTC"`, which it reads back as
     /// `ZoneInfo("UTC")`, an aware datetime (a naive one would break its `is_due`).
     public static func encode(_ instant: Instant) -> JSONValue {
-        let wall = CivilDateTime(instant)
-        return .object([
-            "__type__": .string("datetime"),
-            "year": .integer(wall.year), "month": .integer(wall.month), "day": .integer(wall.day),
-            "hour": .integer(wall.hour), "minute": .integer(wall.minute), "second": .integer(wall.second),
-            "microsecond": .integer(wall.microsecond), "timezone": .string("UTC"),
-        ])
+        // celerybeat-redis's component form, in the same member order, with RedBeat's zone last.
+        var object = PythonDatetime.encode(instant).objectValue ?? [:]
+        object["timezone"] = .string("UTC")
+        return .object(object)
     }
 }
 
