@@ -122,14 +122,17 @@ struct RunCommand: ParsableCommand {
         let maxInterval = try seconds(self.maxInterval, "--max-interval", .beatMaxLoopInterval, settings, default: 5, minimum: 0.05)!
         let kind = try storeKind.kind(settings)
         var (keyPrefix, lockKey, lockTTL) = (store.resolvedKeyPrefix, lock.resolvedKey, lock.ttl)
-        var seeds = try seedEntries(settings)
+        var seeds: [(name: String, json: [UInt8])] = []
         if kind == .redBeat {
             (keyPrefix, lockKey, lockTTL) = try StoreKindOptions.redBeat(
                 keyPrefix: self.store.keyPrefix, lockKey: self.lock.key, lockTTL: self.lock.ttl, maxInterval: maxInterval, settings)
             // RedBeat's beat_schedule statics are written by RedBeat's own setup_schedule.
             guard scheduleFile == nil else { throw CommandFailure.badInput("--schedule-file is for celerybeat-redis entries, not --store redbeat") }
-            if !seeds.isEmpty { warnings.append("beat_schedule is not seeded with --store redbeat: a Python RedBeat beat writes those statics") }
-            seeds = []
+            if settings.value(.beatSchedule) != nil {
+                warnings.append("beat_schedule is not seeded with --store redbeat: a Python RedBeat beat writes those statics")
+            }
+        } else {
+            seeds = try seedEntries(settings)
         }
         let configuration = RunnerConfiguration(
             scheduler: try store.redisConfiguration(),
