@@ -102,8 +102,25 @@ public struct RedBeatReader {
         EntryReader.name(of: key, prefix: keys.prefix)
     }
 
-    private func unexpected(_ reply: RedisReply, _ what: String) -> ScheduleStoreError {
+    func unexpected(_ reply: RedisReply, _ what: String) -> ScheduleStoreError {
         let text = reply.errorMessage.map { "error \"\($0)\"" } ?? "\(reply)"
         return ScheduleStoreError(.unavailable, "redis \(connection.configuration.endpoint) answered \(what) with \(text)")
+    }
+}
+
+extension RedBeatReader {
+    /// Every entry the index names, sorted by key: RedBeat's own way to list a schedule
+    /// (`ZRANGE <prefix>:schedule 0 -1`, then each hash), for the commands that show them all.
+    public func all() throws(ScheduleStoreError) -> [EntryReader.Stored] {
+        let reply: RedisReply
+        do {
+            reply = try connection.send(RedisCommand("ZRANGE", arguments: [keys.schedule, "0", "-1"]))
+        } catch {
+            throw ScheduleStoreError(.unavailable, error.description)
+        }
+        guard let members = reply.array else { throw unexpected(reply, "ZRANGE") }
+        var entries: [EntryReader.Stored] = []
+        try read(members.compactMap(\.string)[...], partSize: 1000) { entries += $0 }
+        return entries.sorted { $0.key < $1.key }
     }
 }

@@ -47,6 +47,37 @@ import TestSupport
         #expect(try harness.schedule.send("ZSCORE", "app-:schedule", "app-tick").string.flatMap { Int($0) } ?? 0 > 0)
     }
 
+    /// `list`, `check` and `status` read RedBeat's entries through its index; the commands that
+    /// write or show one entry in celerybeat-redis's format refuse, touching nothing.
+    @Test func theReadingCommandsListRedBeatsEntries() throws {
+        let harness = try RunHarness(launch: false)
+        let definition = #"{"name": "tick", "task": "probe.record", "args": [], "kwargs": {}, "options": {"queue": "q1"}, "schedule": {"__type__": "interval", "every": 2.0, "relative": false}, "enabled": true}"#
+        _ = try harness.schedule.send("HSET", "redbeat:tick", "definition", definition)
+        _ = try harness.schedule.send("HSET", "redbeat:tick", "meta", #"{"last_run_at": null, "total_run_count": 7}"#)
+        _ = try harness.schedule.send("HSET", "redbeat:broken", "meta", "{}")
+        _ = try harness.schedule.send("ZADD", "redbeat::schedule", 0, "redbeat:tick", 0, "redbeat:broken")
+        let store = ["--store", "redbeat", "--scheduler-url", harness.schedulerURL]
+
+        let list = try SwiftbeatBinary.run(["list"] + store)
+        #expect(list.status == 0, "\(list.stderr)")
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.count == 3, "\(list.stdout)")
+        #expect(lines.contains { $0.hasPrefix("broken") && $0.contains("invalid: the hash has no \"definition\" field") }, "\(list.stdout)")
+        #expect(lines.contains { $0.hasPrefix("tick") && $0.contains("every 2 seconds") && $0.contains(" 7 ") && $0.contains("q1") }, "\(list.stdout)")
+        let check = try SwiftbeatBinary.run(["check"] + store)
+        #expect(check.status == 1 && check.stdout.contains("redbeat:broken: the hash has no \"definition\" field"), "\(check.stdout)")
+        let status = try SwiftbeatBinary.run(["status"] + store)
+        #expect(status.status == 3 && status.stdout.contains("lock redbeat::lock: not held"), "\(status.stdout)")
+        #expect(status.stdout.contains("entries: 2 under redbeat: (1 invalid)"), "\(status.stdout)")
+
+        for command in [["add", "new", "--task", "t", "--every", "5"], ["remove", "tick"], ["show", "tick"]] {
+            let refused = try SwiftbeatBinary.run(command + store)
+            #expect(refused.status == 1 && refused.stderr.contains("works on celerybeat-redis entries"), "\(command): \(refused.stderr)")
+        }
+        #expect(try harness.schedule.send("EXISTS", "redbeat:new", "tasks:meta:new").integer == 0)
+        #expect(try harness.schedule.send("HGET", "redbeat:tick", "definition").string == definition)
+    }
+
     @Test func anUnknownStoreIsRefused() throws {
         let result = try SwiftbeatBinary.run(["run", "--store", "redbeat2"])
         #expect(result.status == 1)

@@ -23,7 +23,6 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var config: ConfigOptions
     @OptionGroup var store: StoreOptions
-    @OptionGroup var storeKind: StoreKindOptions
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var lock: LockOptions
     @OptionGroup var observability: ObservabilityOptions
@@ -120,12 +119,11 @@ struct RunCommand: ParsableCommand {
         let router = try readSetting { () throws(ConfigError) in try settings.router() }
         let http = try observability.httpAddress(settings)
         let maxInterval = try seconds(self.maxInterval, "--max-interval", .beatMaxLoopInterval, settings, default: 5, minimum: 0.05)!
-        let kind = try storeKind.kind(settings)
-        var (keyPrefix, lockKey, lockTTL) = (store.resolvedKeyPrefix, lock.resolvedKey, lock.ttl)
+        var (lockKey, lockTTL) = (lock.resolvedKey, lock.ttl)
         var seeds: [(name: String, json: [UInt8])] = []
-        if kind == .redBeat {
-            (keyPrefix, lockKey, lockTTL) = try StoreKindOptions.redBeat(
-                keyPrefix: self.store.keyPrefix, lockKey: self.lock.key, lockTTL: self.lock.ttl, maxInterval: maxInterval, settings)
+        if store.kind == .redBeat {
+            (lockKey, lockTTL) = try RedBeatLockSettings.resolve(
+                keyPrefix: store.resolvedKeyPrefix, lockKey: self.lock.key, lockTTL: self.lock.ttl, maxInterval: maxInterval, settings)
             // RedBeat's beat_schedule statics are written by RedBeat's own setup_schedule.
             guard scheduleFile == nil else { throw CommandFailure.badInput("--schedule-file is for celerybeat-redis entries, not --store redbeat") }
             if settings.value(.beatSchedule) != nil {
@@ -139,8 +137,8 @@ struct RunCommand: ParsableCommand {
             broker: try broker.brokerURL(),
             brokerOptions: broker.transportOptions,
             router: router,
-            store: kind,
-            keyPrefix: keyPrefix,
+            store: store.kind,
+            keyPrefix: store.resolvedKeyPrefix,
             zone: try store.zone(),
             maxInterval: .seconds(maxInterval),
             reloadInterval: .seconds(try seconds(reloadInterval, "--reload-interval", .reloadInterval, settings, default: 5, minimum: 0.05)!),

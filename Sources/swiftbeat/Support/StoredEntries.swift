@@ -1,4 +1,5 @@
 import BeatCore
+import BeatRunner
 import CivilTime
 import ScheduleStore
 
@@ -11,21 +12,17 @@ struct DecodedEntry {
 
     static func load(_ store: StoreSettings) throws -> [DecodedEntry] {
         let connection = try store.connect()
-        let reader = EntryReader(connection: connection, keyPrefix: store.resolvedKeyPrefix)
-        return try storeCall { () throws(ScheduleStoreError) in try reader.all() }.map(decode)
+        return try storeCall { () throws(ScheduleStoreError) in
+            try store.kind.allEntries(on: connection, keyPrefix: store.resolvedKeyPrefix)
+        }.map { decode($0, kind: store.kind) }
     }
 
-    static func decode(_ stored: EntryReader.Stored) -> DecodedEntry {
-        switch stored.value {
-        case .json(let bytes):
-            do {
-                return DecodedEntry(stored: stored, result: .success(try EntryDecoder.decode(key: stored.key, name: stored.name, json: bytes)))
-            } catch {
-                return DecodedEntry(stored: stored, result: .failure(error))
-            }
-        case .notAString(let type):
+    static func decode(_ stored: EntryReader.Stored, kind: StoreKind = .celerybeatRedis) -> DecodedEntry {
+        // The commands have always said "not a string" where the beat's log says "not a string of JSON".
+        if case .notAString(let type) = stored.value, kind == .celerybeatRedis {
             return DecodedEntry(stored: stored, result: .failure(EntryError(key: stored.key, reason: "the key holds a Redis \(type), not a string")))
         }
+        return DecodedEntry(stored: stored, result: kind.decode(stored))
     }
 }
 
