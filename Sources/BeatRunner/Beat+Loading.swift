@@ -154,7 +154,7 @@ extension Beat {
                 logger.info("entry is valid again", metadata: ["entry": "\(entry.name)"])
             }
             let isNew = timetable.upsert(
-                key: key, schedule: entry.schedule, enabled: entry.enabled, lastRunAt: entry.lastRunAt,
+                key: key, schedule: entry.schedule, enabled: entry.enabled, lastRunAt: format.lastRunForScheduling(entry),
                 digest: digest, now: now)
             if isNew {
                 // At start-up one summary line says how many were loaded; later, each new entry is news.

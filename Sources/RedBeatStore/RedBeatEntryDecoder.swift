@@ -1,5 +1,5 @@
 public import BeatCore
-import CivilTime
+public import CivilTime
 import JSON
 
 /// Reads a RedBeat entry: its `definition` (`name`, `task`, `args`, `kwargs`, `options`,
@@ -9,6 +9,10 @@ import JSON
 /// (a RedBeat datetime, in its own zone) and `total_run_count`. A missing meta, or one without
 /// `last_run_at`, is an entry that never ran, as RedBeat's `decode_meta` has it.
 public enum RedBeatEntryDecoder {
+    /// When RedBeat's `is_due` says an entry that never ran last ran: `datetime(MINYEAR, 1, 2)`
+    /// (the 2nd, so that a zone west of UTC cannot take it below year 1, sibson/redbeat#56).
+    public static let neverRun = CivilDateTime(year: 1, month: 1, day: 2).instant(utcOffsetSeconds: 0)
+
     public static func decode(
         key: String, name: String, stored: [UInt8], knownSchedule: Schedule? = nil, detail: EntryDecoder.Detail = .full,
         cache: inout ScheduleCache, zones: ZoneCache

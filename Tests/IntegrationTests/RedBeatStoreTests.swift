@@ -75,6 +75,35 @@ import TestSupport
         }
     }
 
+    /// An entry written as RedBeat's docs say (only a `definition`, `ZADD ... 0`) never ran, and
+    /// RedBeat's `is_due` then says it is due at once, whatever its interval or crontab: it fires
+    /// at once, once, and its next firing waits for the schedule.
+    @Test func anEntryThatNeverRanFiresAtOnceAsInRedBeat() throws {
+        let harness = try RunHarness(launch: false)
+        for (name, schedule) in [
+            ("hourly", #"{"__type__": "interval", "every": 3600.0, "relative": false}"#),
+            ("new-year", #"{"__type__": "crontab", "minute": "0", "hour": "0", "day_of_week": "*", "day_of_month": "1", "month_of_year": "1"}"#),
+        ] {
+            let definition = #"{"name": "\#(name)", "task": "probe.record", "args": [], "kwargs": {}, "options": {}, "schedule": \#(schedule), "enabled": true}"#
+            _ = try harness.schedule.send("HSET", "redbeat:\(name)", "definition", definition)
+            _ = try harness.schedule.send("ZADD", "redbeat::schedule", 0, "redbeat:\(name)")
+        }
+        try harness.launchBeat(["--store", "redbeat"])
+        try harness.waitForSent("hourly", count: 1)
+        try harness.waitForSent("new-year", count: 1)
+        // Run once, and scored for the schedule's next slot: an hour on, and next 1 January.
+        let now = Double(SystemClock.now().microsecondsSinceEpoch / 1_000_000)
+        for name in ["hourly", "new-year"] {
+            let meta = try #require(try harness.schedule.send("HGET", "redbeat:\(name)", "meta").string)
+            #expect(meta.contains(#""total_run_count": 1"#), "\(name): \(meta)")
+        }
+        let hourly = try #require(try harness.schedule.send("ZSCORE", "redbeat::schedule", "redbeat:hourly").string.flatMap { Double($0) })
+        #expect(hourly > now + 3500 && hourly <= now + 3600, "\(hourly)")
+        let newYear = try #require(try harness.schedule.send("ZSCORE", "redbeat::schedule", "redbeat:new-year").string.flatMap { Double($0) })
+        let wall = CivilDateTime(Instant(microsecondsSinceEpoch: Int64(newYear) * 1_000_000))
+        #expect(wall.month == 1 && wall.day == 1 && wall.hour == 0 && wall.minute == 0 && newYear > now, "\(wall)")
+    }
+
     /// Bad data under the prefix (a hash without `definition`, a definition RedBeat cannot decode,
     /// a string where a hash belongs) is logged once each and skipped; the good entry fires.
     @Test func badRedBeatEntriesAreLoggedOnceAndSkipped() throws {

@@ -49,6 +49,17 @@ enum StoreFormat {
         }
     }
 
+    /// The `last_run_at` the timetable schedules from. An entry that never ran counts as run when
+    /// the beat first sees it in celerybeat-redis (Celery's rule: the timetable's own), but as run
+    /// on 2 January of year 1 in RedBeat, whose `is_due` falls back to that date: due at once, as
+    /// an entry written with only a `definition` and `ZADD ... 0` (RedBeat's documented way) is.
+    func lastRunForScheduling(_ entry: Entry) -> Instant? {
+        switch self {
+        case .celerybeatRedis: entry.lastRunAt
+        case .redBeat: entry.lastRunAt ?? RedBeatEntryDecoder.neverRun
+        }
+    }
+
     /// Why a key of another Redis type is skipped.
     func wrongType(_ type: String) -> String {
         switch self {
