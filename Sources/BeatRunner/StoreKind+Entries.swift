@@ -1,4 +1,5 @@
 public import BeatCore
+public import CivilTime
 public import RedisClient
 import RedBeatStore
 public import ScheduleStore
@@ -11,6 +12,11 @@ extension StoreKind {
         case .celerybeatRedis: try EntryReader(connection: connection, keyPrefix: keyPrefix).all()
         case .redBeat: try RedBeatReader(connection: connection, keys: RedBeatKeys(prefix: keyPrefix)).all()
         }
+    }
+
+    /// The `last_run_at` the beat schedules the entry from (`nil`: as if run when first seen).
+    public func lastRunForScheduling(_ entry: Entry) -> Instant? {
+        StoreFormat(self, keyPrefix: "").lastRunForScheduling(entry)
     }
 
     /// The entry in `stored`, decoded as the beat decodes it, or why it cannot be used.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BeatCore
+import BeatRunner
 import CeleryConfig
 import CeleryMessage
 import CeleryRouting
@@ -53,10 +54,10 @@ struct ListCommand: ParsableCommand {
                 let next: String
                 if !entry.enabled {
                     next = "-"
-                } else if entry.schedule.nextDue(lastRunAt: entry.lastRunAt ?? now, now: now, in: zone) <= now {
+                } else if entry.schedule.nextDue(lastRunAt: decoded.kind.lastRunForScheduling(entry) ?? now, now: now, in: zone) <= now {
                     next = "due now"
                 } else {
-                    next = UpcomingRuns.wallClock(UpcomingRuns.of(entry, now: now, zone: zone, count: 1)[0], zone: zone)
+                    next = UpcomingRuns.wallClock(UpcomingRuns.of(entry, now: now, zone: zone, count: 1, kind: decoded.kind)[0], zone: zone)
                 }
                 rows.append([
                     entry.name, entry.task, entry.schedule.description, entry.enabled ? "yes" : "no",
@@ -83,7 +84,7 @@ struct ListCommand: ParsableCommand {
             item["enabled"] = .bool(entry.enabled)
             item["last_run_at"] = entry.lastRunAt.map { .string(zone.iso8601($0)) } ?? .null
             item["next_run_at"] =
-                entry.enabled ? .string(zone.iso8601(UpcomingRuns.of(entry, now: now, zone: zone, count: 1)[0])) : .null
+                entry.enabled ? .string(zone.iso8601(UpcomingRuns.of(entry, now: now, zone: zone, count: 1, kind: decoded.kind)[0])) : .null
             item["total_run_count"] = .integer(entry.totalRunCount)
             switch EntryDestination.of(entry, router: router) {
             case .success(let destination):

@@ -7,6 +7,8 @@ import ScheduleStore
 struct DecodedEntry {
     var stored: EntryReader.Stored
     var result: Result<Entry, EntryError>
+    /// Whose format it was read in, which decides when an entry that never ran is due.
+    var kind: StoreKind = .celerybeatRedis
 
     var entry: Entry? { try? result.get() }
 
@@ -22,17 +24,17 @@ struct DecodedEntry {
         if case .notAString(let type) = stored.value, kind == .celerybeatRedis {
             return DecodedEntry(stored: stored, result: .failure(EntryError(key: stored.key, reason: "the key holds a Redis \(type), not a string")))
         }
-        return DecodedEntry(stored: stored, result: kind.decode(stored))
+        return DecodedEntry(stored: stored, result: kind.decode(stored), kind: kind)
     }
 }
 
 /// When an entry fires next, by the scheduler's rule: an entry that never ran counts as run when
-/// the beat first sees it (so for one never run, as if seen now).
+/// the beat first sees it (so for one never run, as if seen now); in RedBeat's, it is due at once.
 enum UpcomingRuns {
-    static func of(_ entry: Entry, now: Instant, zone: TimeZoneRules, count: Int) -> [Instant] {
+    static func of(_ entry: Entry, now: Instant, zone: TimeZoneRules, count: Int, kind: StoreKind = .celerybeatRedis) -> [Instant] {
         guard count > 0 else { return [] }
         let now = Instant(secondsSinceEpoch: now.secondsSinceEpoch)  // whole seconds: easier to read
-        let first = max(entry.schedule.nextDue(lastRunAt: entry.lastRunAt ?? now, now: now, in: zone), now)
+        let first = max(entry.schedule.nextDue(lastRunAt: kind.lastRunForScheduling(entry) ?? now, now: now, in: zone), now)
         return [first] + entry.schedule.nextRuns(after: first, count: count - 1, in: zone)
     }
 
