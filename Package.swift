@@ -112,10 +112,14 @@ let package = Package(
         .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML", "CeleryRouting", "SolarEvents"], swiftSettings: strictness),
         // Entry writes shared by the commands and the runner: compare-and-set, SET NX, announcements.
         .target(name: "ScheduleStore", dependencies: ["BeatCore", "RedisClient", "JSON"], swiftSettings: strictness),
+        // celery-redbeat's keys, hashes, datetimes and scores: the second store `run` works with.
+        .target(
+            name: "RedBeatStore", dependencies: ["BeatCore", "ScheduleStore", "RedisClient", "JSON", "CivilTime"],
+            swiftSettings: strictness),
         .target(
             name: "BeatRunner",
             dependencies: [
-                "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "CeleryRouting", "RedisClient", "JSON", "CivilTime", logging,
+                "BeatCore", "ScheduleStore", "RedBeatStore", "Broker", "CeleryMessage", "CeleryRouting", "RedisClient", "JSON", "CivilTime", logging,
             ],
             swiftSettings: strictness),
 
@@ -127,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "swiftbeat",
             dependencies: [
-                "BeatHTTP", "SystemdNotify", "BeatRunner", "BeatCore", "ScheduleStore", "Broker", "CeleryMessage", "RedisClient",
+                "BeatHTTP", "SystemdNotify", "BeatRunner", "BeatCore", "ScheduleStore", "RedBeatStore", "Broker", "CeleryMessage", "RedisClient",
                 "AMQPClient", "JSON", "CivilTime", "YAML", "CeleryConfig", "CeleryRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
             ],
@@ -156,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "CivilTime", "CeleryConfig", "CeleryRouting",
+                "RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "RedBeatStore", "CivilTime", "CeleryConfig", "CeleryRouting",
             ],
             swiftSettings: strictness),
         .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat", "JSON", "CivilTime", logging], swiftSettings: strictness),

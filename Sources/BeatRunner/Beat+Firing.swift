@@ -88,12 +88,12 @@ extension Beat {
     private func send(on lane: inout FiringLane, read keys: [String], now: Instant, due: Instant) throws(RedisClientError) {
         do {
             if let batch = lane.built {
-                let replies = try lane.connection.write(CommitTransaction.commitRequest(batch.firings, push: push))
+                let replies = try lane.connection.write(CommitTransaction.commitRequest(batch.firings, push: push, format: format))
                 lane.commitSent = (batch, replies)
                 lane.built = nil
             }
             guard !keys.isEmpty else { return }
-            lane.readSent = (keys, now, due, try lane.connection.write(CommitTransaction.readRequest(keys, lockKey: configuration.lockKey)))
+            lane.readSent = (keys, now, due, try lane.connection.write(CommitTransaction.readRequest(keys, lockKey: configuration.lockKey, format: format)))
         } catch {
             putBack(keys, now: now, retryAfterFailure: true)
             throw error
@@ -163,7 +163,7 @@ extension Beat {
     private func readOutcome(
         _ replies: [RedisReply], count: Int, on connection: RedisConnection
     ) throws(ScheduleStoreError) -> CommitTransaction.ReadOutcome {
-        guard let outcome = CommitTransaction.readOutcome(replies, count: count, token: lock.token) else {
+        guard let outcome = CommitTransaction.readOutcome(replies, count: count, token: lock.token, format: format) else {
             throw ScheduleStoreError(
                 .unavailable,
                 "redis \(connection.configuration.endpoint) answered the read of a group with \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies)")")
@@ -230,11 +230,7 @@ extension Beat {
                 }
                 return nil
             }
-            let updated = try RunStateWriter.write(
-                totalRunCount: entry.totalRunCount + 1, lastRunAt: now, into: value, at: entry.runStatePlace,
-                disabling: entry.lifetime.oneOff)
-            var firing = CommitTransaction.Firing(key: key, updated: updated)
-            firing.firesAgain = entry.firesAgain(afterFiringAt: now)
+            var firing = try format.firing(of: entry, stored: value, now: now, zone: configuration.zone)
             if push != nil {
                 // Without the broker's lists the commit would write the run state and push nothing:
                 // a firing recorded (and logged) as sent that no worker ever gets. Wait for the broker.
@@ -264,8 +260,8 @@ extension Beat {
 
     private func decodeKnown(key: String, value: [UInt8], schedule: Schedule) throws -> Entry {
         do {
-            return try EntryDecoder.decode(
-                key: key, name: name(of: key), json: value, knownSchedule: schedule, cache: &scheduleCache)
+            return try format.decode(
+                key: key, name: name(of: key), value: value, knownSchedule: schedule, detail: .full, cache: &scheduleCache, zones: zones)
         } catch {
             timetable.remove(key: key)
             throw error
@@ -281,7 +277,7 @@ extension Beat {
             return
         }
         for firing in batch.firings {
-            timetable.fired(key: firing.key, at: now, digest: Digest.of(firing.updated), firesAgain: firing.firesAgain)
+            timetable.fired(key: firing.key, at: now, digest: firing.digest, firesAgain: firing.firesAgain)
         }
         if case .committedWithoutPush(let failure) = outcome {
             for message in batch.messages { countFiring(.dropped, queue: message.destination.queue) }

@@ -8,7 +8,7 @@ extension Beat {
     /// A reload in progress: the keys the SCAN found that are read next (nil: none yet), and the
     /// invalid keys it has seen so far.
     struct ReloadPass {
-        var pending: EntryReader.ScanPage?
+        var pending: EntryStore.Page?
         var invalidSeen = Set<String>()
         var startedAt = SystemClock.monotonicMicroseconds()
         /// The first pass after start-up, whose end is worth an info line.
@@ -33,10 +33,10 @@ extension Beat {
     func continueReload() {
         guard let reader, var pass = reloadPass else { return }
         do {
-            let keys: EntryReader.ScanPage
-            if let pending = pass.pending { keys = pending } else { keys = try reader.scan(from: "0") }
+            let page: EntryStore.Page
+            if let pending = pass.pending { page = pending } else { page = try reader.firstPage(horizon: reloadHorizon()) }
             let now = SystemClock.now()
-            let following = try reader.read(keys.keys, scanning: keys.next == "0" ? nil : keys.next, partSize: Self.reloadPartSize) { entries in
+            let following = try reader.read(page, partSize: Self.reloadPartSize) { entries in
                 for stored in entries {
                     apply(stored, loadedDigest: timetable.markSeen(key: stored.key), now: now)
                     // After apply: a key found invalid in this very pass must stay known as such,
@@ -56,7 +56,10 @@ extension Beat {
         }
         reloadPass = nil
         for key in timetable.endSweep() {
-            logger.info("entry removed from redis", metadata: ["entry": "\(name(of: key))"])
+            // From RedBeat's index, an entry missing from a pass is most often one not due soon.
+            logger.log(
+                level: format.readsDueOnly ? .debug : .info, format.readsDueOnly ? "entry not due before the next reload" : "entry removed from redis",
+                metadata: ["entry": "\(name(of: key))"])
         }
         for key in invalidEntries.keys where !pass.invalidSeen.contains(key) {
             invalidEntries[key] = nil
@@ -73,6 +76,12 @@ extension Beat {
         } else {
             logger.debug("reload complete", metadata: summary)
         }
+    }
+
+    /// The latest score a reload from the index reads (UTC seconds): entries due before the reload
+    /// after next, so one that comes due between two reloads is in the timetable already.
+    private func reloadHorizon() -> Int64 {
+        SystemClock.now().microsecondsSinceEpoch / 1_000_000 + 2 * (configuration.reloadInterval.microseconds / 1_000_000) + 1
     }
 
     /// Keys per MGET within a reload page: the page's values are asked for at once and decoded a
@@ -131,7 +140,7 @@ extension Beat {
         let value: [UInt8]
         switch stored.value {
         case .notAString(let type):
-            reject(key: key, digest: type.hashValue, reason: "the key holds a redis \(type), not a string of JSON")
+            reject(key: key, digest: type.hashValue, reason: format.wrongType(type))
             return nil
         case .json(let bytes):
             value = bytes
@@ -140,17 +149,17 @@ extension Beat {
         if loadedDigest == digest { return nil }
         if !invalidEntries.isEmpty, invalidEntries[key] == digest { return nil }
         do {
-            let entry = try EntryDecoder.decode(key: key, name: stored.name, json: value, detail: detail, cache: &scheduleCache)
+            let entry = try format.decode(key: key, name: stored.name, value: value, detail: detail, cache: &scheduleCache, zones: zones)
             if !invalidEntries.isEmpty, invalidEntries.removeValue(forKey: key) != nil {
                 logger.info("entry is valid again", metadata: ["entry": "\(entry.name)"])
             }
             let isNew = timetable.upsert(
                 key: key, schedule: entry.schedule, window: entry.lifetime.window, enabled: entry.isLive,
-                lastRunAt: entry.lastRunAt, digest: digest, now: now)
+                lastRunAt: format.lastRunForScheduling(entry), digest: digest, now: now)
             if isNew {
                 // At start-up one summary line says how many were loaded; later, each new entry is news.
                 logger.log(
-                    level: hasLoadedOnce ? .info : .debug,
+                    level: hasLoadedOnce && !format.readsDueOnly ? .info : .debug,
                     "entry loaded",
                     metadata: ["entry": "\(entry.name)", "task": "\(entry.task)", "schedule": "\(entry.schedule)", "enabled": "\(entry.enabled)"])
             } else {
@@ -201,7 +210,7 @@ extension Beat {
         if everything {
             startReload()
         } else {
-            reload(keys: Array(Set(keys.filter { $0.hasPrefix(configuration.keyPrefix) })))
+            reload(keys: Array(Set(keys.filter { format.isEntry($0, prefix: configuration.keyPrefix) })))
         }
     }
 }

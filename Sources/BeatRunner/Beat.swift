@@ -6,6 +6,7 @@ import CivilTime
 import JSON
 public import Logging
 import RedisClient
+import RedBeatStore
 import ScheduleStore
 #if canImport(Glibc)
 import Glibc
@@ -32,9 +33,11 @@ public final class Beat {
 
     /// The scheduler's Redis; nil until connected (and after a failed connect).
     var redis: RedisConnection? {
-        didSet { reader = redis.map { EntryReader(connection: $0, keyPrefix: configuration.keyPrefix) } }
+        didSet { reader = redis.map { EntryStore(format, connection: $0, keyPrefix: configuration.keyPrefix) } }
     }
-    var reader: EntryReader?
+    var reader: EntryStore?
+    /// How the entries are stored (`--store`).
+    let format: StoreFormat
     /// The two connections firing takes turns on (`fireDue`); opened at the first firing.
     var firingLaneConnections: [RedisConnection] = []
     /// A second connection that only listens for change notifications.
@@ -57,6 +60,8 @@ public final class Beat {
     var hasLoadedOnce = false
     /// Parsed schedules by their JSON text, shared by every decode.
     var scheduleCache = ScheduleCache()
+    /// The zones RedBeat datetimes name, loaded once each.
+    let zones = ZoneCache()
     var nextKeepAliveAt: Int64 = .min
     /// After a Redis failure, nothing is retried before this (monotonic microseconds). Capped at
     /// the standby retry: once Redis is back, the election must resume within that, not after
@@ -76,6 +81,7 @@ public final class Beat {
     public init(configuration: RunnerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        format = StoreFormat(configuration.store, keyPrefix: configuration.keyPrefix)
         timetable = Timetable(
             zone: configuration.zone, startingDeadline: configuration.startingDeadline.map { Microseconds($0.microseconds) })
         election = LeaderElection(
@@ -97,7 +103,7 @@ public final class Beat {
             "swiftbeat starting",
             metadata: [
                 "scheduler": "\(configuration.scheduler.redactedURL)", "broker": "\(configuration.broker)",
-                "prefix": "\(configuration.keyPrefix)", "timezone": "\(configuration.zone.identifier)",
+                "store": "\(configuration.store.rawValue)", "prefix": "\(configuration.keyPrefix)", "timezone": "\(configuration.zone.identifier)",
                 "lock.key": "\(configuration.lockKey)", "lock.ttl": "\(configuration.lockTTL)",
                 "delivery": "\(push == nil ? "commit, then publish" : "commit and push in one redis transaction")",
                 "default_queue": "\(configuration.router.defaultQueue)",

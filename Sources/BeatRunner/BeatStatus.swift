@@ -25,7 +25,9 @@ public struct BeatStatus: Sendable {
     public var isHeld: Bool { lockValue != nil }
 
     /// Reads the lock and every entry. Throws the Redis client's error (a one-line description).
-    public static func read(from redis: RedisConnection, lockKey: String, keyPrefix: String) throws -> BeatStatus {
+    public static func read(
+        from redis: RedisConnection, lockKey: String, keyPrefix: String, store: StoreKind = .celerybeatRedis
+    ) throws -> BeatStatus {
         var pipeline = RedisPipeline()
         pipeline.append("GET", lockKey)
         pipeline.append("PTTL", lockKey)
@@ -33,18 +35,9 @@ public struct BeatStatus: Sendable {
         let value = replies[0].string
         var count = 0
         var invalid: [(key: String, reason: String)] = []
-        for stored in try EntryReader(connection: redis, keyPrefix: keyPrefix).all() {
+        for stored in try store.allEntries(on: redis, keyPrefix: keyPrefix) {
             count += 1
-            switch stored.value {
-            case .notAString(let type):
-                invalid.append((stored.key, "the key holds a redis \(type), not a string of JSON"))
-            case .json(let bytes):
-                do {
-                    _ = try EntryDecoder.decode(key: stored.key, name: stored.name, json: bytes)
-                } catch {
-                    invalid.append((stored.key, error.reason))
-                }
-            }
+            if case .failure(let error) = store.decode(stored) { invalid.append((stored.key, error.reason)) }
         }
         return BeatStatus(
             lockKey: lockKey, lockValue: value, holder: value.flatMap(Self.holder),

@@ -11,6 +11,8 @@ public struct RunnerConfiguration: Sendable {
     public var brokerOptions: BrokerTransportOptions
     /// Where each firing goes: Celery's routing with the config's task_routes, task_queues and defaults.
     public var router: Router
+    /// Whose format the entries are in.
+    public var store: StoreKind
     /// Entries are the keys `<keyPrefix><name>`.
     public var keyPrefix: String
     /// The zone crontabs are read in.
@@ -33,7 +35,7 @@ public struct RunnerConfiguration: Sendable {
 
     public init(
         scheduler: RedisConfiguration, broker: BrokerURL, brokerOptions: BrokerTransportOptions = BrokerTransportOptions(),
-        router: Router = .celeryDefaults,
+        router: Router = .celeryDefaults, store: StoreKind = .celerybeatRedis,
         keyPrefix: String = "tasks:meta:", zone: TimeZoneRules = .utc, maxInterval: Duration = .seconds(5),
         reloadInterval: Duration = .seconds(5), lockKey: String = "celery:beat:task_lock", lockTTL: Duration = .seconds(30),
         standbyRetry: Duration = .seconds(1), startingDeadline: Duration? = nil, batchSize: Int = 1000,
@@ -43,6 +45,7 @@ public struct RunnerConfiguration: Sendable {
         self.broker = broker
         self.brokerOptions = brokerOptions
         self.router = router
+        self.store = store
         self.keyPrefix = keyPrefix
         self.zone = zone
         self.maxInterval = maxInterval

@@ -31,6 +31,12 @@ public struct Setting: Hashable, Sendable, CustomStringConvertible {
     public static let lockKey = Setting("CELERY_REDIS_SCHEDULER_LOCK_KEY")
     public static let lockTTL = Setting("CELERY_REDIS_SCHEDULER_LOCK_TTL")
     public static let timezone = Setting("timezone")
+    /// `run --store`: celerybeat-redis or redbeat.
+    public static let store = Setting.swiftbeat("store")
+    // RedBeat's own (`RedBeatConfig`), read by `run --store redbeat`.
+    public static let redbeatKeyPrefix = Setting("redbeat_key_prefix")
+    public static let redbeatLockKey = Setting("redbeat_lock_key")
+    public static let redbeatLockTimeout = Setting("redbeat_lock_timeout")
 
     // The beat.
     public static let beatSchedule = Setting("beat_schedule")
@@ -61,6 +67,7 @@ public struct Setting: Hashable, Sendable, CustomStringConvertible {
     /// Every setting swiftbeat reads; a Celery setting not here is reported as ignored.
     public static let used: [Setting] = [
         .brokerURL, .brokerTransportOptions, .schedulerURL, .keyPrefix, .lockKey, .lockTTL, .timezone,
+        .store, .redbeatKeyPrefix, .redbeatLockKey, .redbeatLockTimeout,
         .beatSchedule, .beatMaxLoopInterval, .beatCronStartingDeadline, .reloadInterval, .standbyRetry, .logLevel, .logFormat, .http,
         .taskRoutes, .taskQueues, .taskDefaultQueue, .taskDefaultExchange, .taskDefaultExchangeType,
         .taskDefaultRoutingKey, .taskDefaultPriority, .taskDefaultDeliveryMode, .taskCreateMissingQueues,

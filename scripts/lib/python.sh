@@ -42,6 +42,7 @@ ensure_celery_venvs() {
     for version in $SWIFTBEAT_CELERY_VERSIONS; do
         ensure_celery_venv "$version"
         ensure_prometheus_parser "$(venv_dir "$version")"
+        ensure_redbeat "$(venv_dir "$version")"
     done
 }
 
@@ -51,6 +52,14 @@ ensure_prometheus_parser() {
     "$1/bin/python" -c "import prometheus_client.parser" 2>/dev/null && return 0
     echo "scripts: installing prometheus-client into $1" >&2
     "$1/bin/pip" install --quiet --disable-pip-version-check "prometheus-client==0.21.1"
+}
+
+# ensure_redbeat VENV: celery-redbeat, whose own API writes the entries and whose own beat shares
+# the lock in the `--store redbeat` tests.
+ensure_redbeat() {
+    "$1/bin/python" -c "import redbeat, importlib.metadata as m; assert m.version('celery-redbeat') == '2.4.2'" 2>/dev/null && return 0
+    echo "scripts: installing celery-redbeat into $1" >&2
+    "$1/bin/pip" install --quiet --disable-pip-version-check "celery-redbeat==2.4.2"
 }
 
 # The venv of the newest version, for single-version tools.

@@ -1,3 +1,4 @@
+import RedBeatStore
 import RedisClient
 
 /// How the beat reads and writes a group of firings: a Redis transaction guarded by WATCH, in two steps.
@@ -25,11 +26,19 @@ import RedisClient
 /// 1 KB envelope, a script cost Redis about 9 µs a firing; the same work in plain commands costs
 /// about 4 µs (`scripts/bench burst`). WATCH costs Redis a scan of the connection's watched keys
 /// per key watched, so groups stay small (`Beat.commitGroupSize`).
+///
+/// RedBeat entries (`StoreFormat.redBeat`) go the same way with their own commands: the read is an
+/// `HMGET key definition meta` per entry, and the commit writes what RedBeat's `_next_instance`
+/// writes, `HSET key meta ...` and `ZADD <prefix>:schedule score key`.
 enum CommitTransaction {
     struct Firing {
         var key: String
-        /// The entry with its new `total_run_count` and `last_run_at`.
+        /// The entry with its new `total_run_count` and `last_run_at` (RedBeat: the new `meta`).
         var updated: [UInt8]
+        /// The fingerprint of the entry's stored value once committed, for the timetable.
+        var digest: Int = 0
+        /// RedBeat only: the entry's new score in the index.
+        var score: Int64 = 0
         /// Broker lists and the kombu envelope to push, when pushing in the same step.
         var lists: [String] = []
         var payload: [UInt8] = []
@@ -60,19 +69,30 @@ enum CommitTransaction {
     }
 
     /// WATCH, then the lock and the entries: three replies.
-    static func readRequest(_ keys: [String], lockKey: String) -> RedisPipeline {
+    static func readRequest(_ keys: [String], lockKey: String, format: StoreFormat = .celerybeatRedis) -> RedisPipeline {
         var pipeline = RedisPipeline(reservingCapacity: keys.reduce(128) { $0 + 2 * ($1.utf8.count + 16) })
         pipeline.beginCommand("WATCH", argumentCount: 1 + keys.count)
         pipeline.appendArgument(lockKey)
         for key in keys { pipeline.appendArgument(key) }
         pipeline.append("GET", lockKey)
-        pipeline.beginCommand("MGET", argumentCount: keys.count)
-        for key in keys { pipeline.appendArgument(key) }
+        switch format {
+        case .celerybeatRedis:
+            pipeline.beginCommand("MGET", argumentCount: keys.count)
+            for key in keys { pipeline.appendArgument(key) }
+        case .redBeat:
+            RedBeatHashes.appendReads(of: keys, to: &pipeline)
+        }
         return pipeline
     }
 
     /// What `readRequest` of `count` keys found; nil when Redis answered something else.
-    static func readOutcome(_ replies: [RedisReply], count: Int, token: String) -> ReadOutcome? {
+    static func readOutcome(_ replies: [RedisReply], count: Int, token: String, format: StoreFormat = .celerybeatRedis) -> ReadOutcome? {
+        if case .redBeat = format {
+            // A key that is not a hash answers its HMGET with an error: nil, as MGET's for a non-string.
+            guard replies.count == 2 + count, replies[0].isOK else { return nil }
+            guard let lock = replies[1].bytes, lock.elementsEqual(token.utf8) else { return .notLeader }
+            return .read(replies[2...].map(RedBeatHashes.value(from:)))
+        }
         guard replies.count == 3, replies[0].isOK, let elements = replies[2].array, elements.count == count else {
             return nil
         }
@@ -91,12 +111,21 @@ enum CommitTransaction {
 
     /// MULTI, the writes and pushes, EXEC; the caller reads every reply and passes them to
     /// `commitOutcome`. Call only right after the read of the same entries on the same connection.
-    static func commitRequest(_ firings: [Firing], push: Push?) -> RedisPipeline {
-        let size = firings.reduce(64) { $0 + $1.key.utf8.count + $1.updated.count + $1.payload.count + 64 }
+    static func commitRequest(_ firings: [Firing], push: Push?, format: StoreFormat = .celerybeatRedis) -> RedisPipeline {
+        let size = firings.reduce(64) { $0 + 2 * $1.key.utf8.count + $1.updated.count + $1.payload.count + 96 }
         var pipeline = RedisPipeline(reservingCapacity: size)
         pipeline.append("MULTI")
-        for firing in firings {
-            pipeline.append("SET", firing.key, firing.updated, "KEEPTTL")
+        switch format {
+        case .celerybeatRedis:
+            for firing in firings {
+                pipeline.append("SET", firing.key, firing.updated, "KEEPTTL")
+            }
+        case .redBeat(let keys):
+            let schedule = keys.schedule
+            for firing in firings {
+                pipeline.append("HSET", firing.key, "meta", firing.updated)
+                pipeline.append("ZADD", schedule, String(firing.score), firing.key)
+            }
         }
         if let push {
             let routes = Self.routes(of: firings)

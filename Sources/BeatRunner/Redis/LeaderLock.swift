@@ -23,12 +23,18 @@ struct LeaderLock {
         end
         return redis.call('PTTL', KEYS[1])
         """)
+    /// RedBeat's `LUA_EXTEND_TO_SCRIPT`: the TTL is set to a full one (not added to), and only while
+    /// the token is ours and the key still expires, so that a Python RedBeat beat and swiftbeat
+    /// renew a shared lock (`--store redbeat`) by the same rule.
     private var renewScript = RedisScript(
         """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-            return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+            return 0
         end
-        return 0
+        if redis.call('PTTL', KEYS[1]) < 0 then
+            return 0
+        end
+        return redis.call('PEXPIRE', KEYS[1], ARGV[2])
         """)
     private var releaseScript = RedisScript(
         """

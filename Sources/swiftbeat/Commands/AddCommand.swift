@@ -38,6 +38,7 @@ struct AddCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
+        try store.requireCelerybeatRedis()
         guard !name.isEmpty else { throw CommandFailure.badInput("the entry name is empty") }
         guard let task = fields.task else { throw CommandFailure.badInput("--task is required") }
         guard let schedule = try fields.scheduleValue(entry: name) else {

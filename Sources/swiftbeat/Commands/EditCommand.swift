@@ -36,6 +36,7 @@ struct EditCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
+        try store.requireCelerybeatRedis()
         guard !(enabled && disabled) else { throw CommandFailure.badInput("give --enabled or --disabled, not both") }
         let edit = EntryEdit(
             task: fields.task, enabled: enabled ? true : disabled ? false : nil,

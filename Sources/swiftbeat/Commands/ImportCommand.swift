@@ -40,6 +40,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
+        try store.requireCelerybeatRedis()
         let text = try TextFile.read(file)
         let entries: [ScheduleFile.Entry]
         do {

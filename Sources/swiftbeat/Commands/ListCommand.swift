@@ -1,5 +1,6 @@
 import ArgumentParser
 import BeatCore
+import BeatRunner
 import CeleryConfig
 import CeleryMessage
 import CeleryRouting
@@ -51,11 +52,13 @@ struct ListCommand: ParsableCommand {
                 rows.append([decoded.stored.name, "invalid: \(error.reason)"])
             case .success(let entry):
                 let next: String
-                let upcoming = UpcomingRuns.of(entry, now: now, zone: zone, count: 1)
+                let upcoming = UpcomingRuns.of(entry, now: now, zone: zone, count: 1, kind: decoded.kind)
                 let finished = entry.finishedReason(at: now)
                 if !entry.enabled || upcoming.isEmpty {
                     next = "-"
-                } else if entry.lifetime.window.nextDue(of: entry.schedule, lastRunAt: entry.lastRunAt ?? now, now: now, in: zone) <= now {
+                } else if entry.lifetime.window.nextDue(
+                    of: entry.schedule, lastRunAt: decoded.kind.lastRunForScheduling(entry) ?? now, now: now, in: zone) <= now
+                {
                     next = "due now"
                 } else {
                     next = UpcomingRuns.wallClock(upcoming[0], zone: zone)
@@ -84,7 +87,7 @@ struct ListCommand: ParsableCommand {
             item["schedule"] = .string(entry.schedule.description)
             item["enabled"] = .bool(entry.enabled)
             item["last_run_at"] = entry.lastRunAt.map { .string(zone.iso8601($0)) } ?? .null
-            let upcoming = UpcomingRuns.of(entry, now: now, zone: zone, count: 1)
+            let upcoming = UpcomingRuns.of(entry, now: now, zone: zone, count: 1, kind: decoded.kind)
             item["next_run_at"] = entry.enabled && !upcoming.isEmpty ? .string(zone.iso8601(upcoming[0])) : .null
             if let finished = entry.finishedReason(at: now) { item["finished"] = .string(finished) }
             item["total_run_count"] = .integer(entry.totalRunCount)

@@ -17,6 +17,7 @@ struct RemoveCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
+        try store.requireCelerybeatRedis()
         let connection = try store.connect()
         let writer = EntryWriter(connection: connection, keyPrefix: store.resolvedKeyPrefix)
         let removed = try storeCall { () throws(ScheduleStoreError) in try writer.remove(name: name) }

@@ -118,22 +118,37 @@ struct RunCommand: ParsableCommand {
         }
         let router = try readSetting { () throws(ConfigError) in try settings.router() }
         let http = try observability.httpAddress(settings)
+        let maxInterval = try seconds(self.maxInterval, "--max-interval", .beatMaxLoopInterval, settings, default: 5, minimum: 0.05)!
+        var (lockKey, lockTTL) = (lock.resolvedKey, lock.ttl)
+        var seeds: [(name: String, json: [UInt8])] = []
+        if store.kind == .redBeat {
+            (lockKey, lockTTL) = try RedBeatLockSettings.resolve(
+                keyPrefix: store.resolvedKeyPrefix, lockKey: self.lock.key, lockTTL: self.lock.ttl, maxInterval: maxInterval, settings)
+            // RedBeat's beat_schedule statics are written by RedBeat's own setup_schedule.
+            guard scheduleFile == nil else { throw CommandFailure.badInput("--schedule-file is for celerybeat-redis entries, not --store redbeat") }
+            if settings.value(.beatSchedule) != nil {
+                warnings.append("beat_schedule is not seeded with --store redbeat: a Python RedBeat beat writes those statics")
+            }
+        } else {
+            seeds = try seedEntries(settings)
+        }
         let configuration = RunnerConfiguration(
             scheduler: try store.redisConfiguration(),
             broker: try broker.brokerURL(),
             brokerOptions: broker.transportOptions,
             router: router,
+            store: store.kind,
             keyPrefix: store.resolvedKeyPrefix,
             zone: try store.zone(),
-            maxInterval: .seconds(try seconds(maxInterval, "--max-interval", .beatMaxLoopInterval, settings, default: 5, minimum: 0.05)!),
+            maxInterval: .seconds(maxInterval),
             reloadInterval: .seconds(try seconds(reloadInterval, "--reload-interval", .reloadInterval, settings, default: 5, minimum: 0.05)!),
-            lockKey: lock.resolvedKey,
-            lockTTL: lock.ttl,
+            lockKey: lockKey,
+            lockTTL: lockTTL,
             standbyRetry: .seconds(try seconds(standbyRetry, "--standby-retry", .standbyRetry, settings, default: 1, minimum: 0.05)!),
             startingDeadline: try seconds(
                 startingDeadline, "--starting-deadline", .beatCronStartingDeadline, settings, default: nil, minimum: 0
             ).map { .seconds($0) },
-            seedEntries: try seedEntries(settings))
+            seedEntries: seeds)
         try observability.bootstrapLogging(level: level, settings)
         let logger = Logger(label: "swiftbeat")
         for warning in warnings { logger.warning("\(warning)") }

@@ -32,6 +32,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
+        try store.requireCelerybeatRedis()
         let zone = try store.zone()
         let router = try readSetting { () throws(ConfigError) in try settings.router() }
         let connection = try store.connect()

@@ -24,12 +24,15 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
-        let lock = try self.lock.resolved(settings)
+        var lockKey = try self.lock.resolved(settings).resolvedKey
+        if store.kind == .redBeat {
+            lockKey = try RedBeatLockSettings.resolve(keyPrefix: store.resolvedKeyPrefix, lockKey: self.lock.key, lockTTL: nil, maxInterval: 1, settings).key
+        }
         let redis = try store.connect()
         defer { redis.close() }
         let status: BeatStatus
         do {
-            status = try BeatStatus.read(from: redis, lockKey: lock.resolvedKey, keyPrefix: store.resolvedKeyPrefix)
+            status = try BeatStatus.read(from: redis, lockKey: lockKey, keyPrefix: store.resolvedKeyPrefix, store: store.kind)
         } catch {
             throw CommandFailure.unavailable("cannot read the beat's state: \(error)")
         }

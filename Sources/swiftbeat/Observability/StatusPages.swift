@@ -52,11 +52,14 @@ final class StatusPages: @unchecked Sendable {
     }
 
     private func entries() throws -> [DecodedEntry] {
-        try EntryReader(connection: connection(), keyPrefix: configuration.keyPrefix).all().map(DecodedEntry.decode)
+        try configuration.store.allEntries(on: connection(), keyPrefix: configuration.keyPrefix).map {
+            DecodedEntry.decode($0, kind: configuration.store)
+        }
     }
 
     private func statusJSON() throws -> JSONValue {
-        let status = try BeatStatus.read(from: connection(), lockKey: configuration.lockKey, keyPrefix: configuration.keyPrefix)
+        let status = try BeatStatus.read(
+            from: connection(), lockKey: configuration.lockKey, keyPrefix: configuration.keyPrefix, store: configuration.store)
         var object: JSONObject = [
             "lock_key": .string(status.lockKey), "held": .bool(status.isHeld), "holder": Self.holderJSON(status.holder),
             "remaining_ms": status.remainingMilliseconds.map { .integer($0) } ?? .null, "entry_count": .integer(status.entryCount),

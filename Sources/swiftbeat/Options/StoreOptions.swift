@@ -1,5 +1,6 @@
 import ArgumentParser
 import BeatCore
+import BeatRunner
 import CeleryConfig
 import CivilTime
 import RedisClient
@@ -22,9 +23,16 @@ struct StoreOptions: ParsableArguments {
         name: .customLong("key-prefix"),
         help: ArgumentHelp(
             "Entries are the keys <prefix><name>.",
-            discussion: "Env: CELERY_REDIS_SCHEDULER_KEY_PREFIX. Default: \(StoreOptions.defaultKeyPrefix).",
+            discussion: "Env: CELERY_REDIS_SCHEDULER_KEY_PREFIX (with --store redbeat: CELERY_REDBEAT_KEY_PREFIX, config redbeat_key_prefix, default redbeat:). Default: \(StoreOptions.defaultKeyPrefix).",
             valueName: "prefix"))
     var keyPrefix: String?
+
+    @Option(
+        name: .customLong("store"),
+        help: ArgumentHelp(
+            "Whose entries: celerybeat-redis (JSON strings under tasks:meta:) or redbeat (celery-redbeat's hashes under redbeat:).",
+            discussion: "Env: SWIFTBEAT_STORE (config: store). Default: celerybeat-redis.", valueName: "kind"))
+    var kind: String?
 
     @Option(
         help: ArgumentHelp(
@@ -33,10 +41,26 @@ struct StoreOptions: ParsableArguments {
     var timezone: String?
 
     func resolved(_ settings: Settings) throws -> StoreSettings {
-        try StoreSettings(
+        let kind = try self.kind(settings)
+        let prefix: String
+        switch kind {
+        case .celerybeatRedis:
+            prefix = try keyPrefix ?? readSetting { () throws(ConfigError) in try settings.string(.keyPrefix) } ?? Self.defaultKeyPrefix
+        case .redBeat:
+            prefix = try keyPrefix ?? readSetting { () throws(ConfigError) in try settings.string(.redbeatKeyPrefix) } ?? "redbeat:"
+        }
+        return try StoreSettings(
             resolvedURL: url ?? readSetting { () throws(ConfigError) in try settings.string(.schedulerURL) } ?? Self.defaultURL,
-            resolvedKeyPrefix: keyPrefix ?? readSetting { () throws(ConfigError) in try settings.string(.keyPrefix) } ?? Self.defaultKeyPrefix,
-            timezone: Self.timezone(timezone, settings))
+            resolvedKeyPrefix: prefix, timezone: Self.timezone(timezone, settings), kind: kind)
+    }
+
+    private func kind(_ settings: Settings) throws -> StoreKind {
+        let name = try kind ?? readSetting { () throws(ConfigError) in try settings.string(.store) } ?? StoreKind.celerybeatRedis.rawValue
+        guard let kind = StoreKind(rawValue: name) else {
+            let source = self.kind != nil ? "--store" : settings.value(.store)?.origin ?? "the store"
+            throw CommandFailure.badInput("\(source) must be celerybeat-redis or redbeat, not \(name)")
+        }
+        return kind
     }
 
     /// The zone's name: the flag, else `timezone` / `CELERY_TIMEZONE`, else UTC.
@@ -58,6 +82,17 @@ struct StoreSettings {
     var resolvedURL: String
     var resolvedKeyPrefix: String
     var timezone: String
+    var kind: StoreKind
+
+    /// For the commands that write or show one entry, which know celerybeat-redis's format only:
+    /// RedBeat's entries are changed with RedBeat's own API, so that what is written is what
+    /// RedBeat's beat reads (`list`, `check`, `export` and `status` read either store).
+    func requireCelerybeatRedis() throws {
+        guard kind == .celerybeatRedis else {
+            throw CommandFailure.badInput(
+                "this command works on celerybeat-redis entries; with --store redbeat, change entries with RedBeat's API (RedBeatSchedulerEntry) and see them with list")
+        }
+    }
 
     func redisConfiguration() throws -> RedisConfiguration {
         do {

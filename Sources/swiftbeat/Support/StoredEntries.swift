@@ -1,4 +1,5 @@
 import BeatCore
+import BeatRunner
 import CivilTime
 import ScheduleStore
 
@@ -6,35 +7,33 @@ import ScheduleStore
 struct DecodedEntry {
     var stored: EntryReader.Stored
     var result: Result<Entry, EntryError>
+    /// Whose format it was read in, which decides when an entry that never ran is due.
+    var kind: StoreKind = .celerybeatRedis
 
     var entry: Entry? { try? result.get() }
 
     static func load(_ store: StoreSettings) throws -> [DecodedEntry] {
         let connection = try store.connect()
-        let reader = EntryReader(connection: connection, keyPrefix: store.resolvedKeyPrefix)
-        return try storeCall { () throws(ScheduleStoreError) in try reader.all() }.map(decode)
+        return try storeCall { () throws(ScheduleStoreError) in
+            try store.kind.allEntries(on: connection, keyPrefix: store.resolvedKeyPrefix)
+        }.map { decode($0, kind: store.kind) }
     }
 
-    static func decode(_ stored: EntryReader.Stored) -> DecodedEntry {
-        switch stored.value {
-        case .json(let bytes):
-            do {
-                return DecodedEntry(stored: stored, result: .success(try EntryDecoder.decode(key: stored.key, name: stored.name, json: bytes)))
-            } catch {
-                return DecodedEntry(stored: stored, result: .failure(error))
-            }
-        case .notAString(let type):
+    static func decode(_ stored: EntryReader.Stored, kind: StoreKind = .celerybeatRedis) -> DecodedEntry {
+        // The commands have always said "not a string" where the beat's log says "not a string of JSON".
+        if case .notAString(let type) = stored.value, kind == .celerybeatRedis {
             return DecodedEntry(stored: stored, result: .failure(EntryError(key: stored.key, reason: "the key holds a Redis \(type), not a string")))
         }
+        return DecodedEntry(stored: stored, result: kind.decode(stored), kind: kind)
     }
 }
 
 /// When an entry fires next, by the scheduler's rule: an entry that never ran counts as run when
-/// the beat first sees it (so for one never run, as if seen now).
+/// the beat first sees it (so for one never run, as if seen now); in RedBeat's, it is due at once.
 enum UpcomingRuns {
     /// Within the entry's `start_time` and `expires`, and no more than the runs it has left
     /// (`max_run_count`, one for a one-off or clocked entry); none for a finished entry.
-    static func of(_ entry: Entry, now: Instant, zone: TimeZoneRules, count: Int) -> [Instant] {
+    static func of(_ entry: Entry, now: Instant, zone: TimeZoneRules, count: Int, kind: StoreKind = .celerybeatRedis) -> [Instant] {
         var limit = count
         if let maximum = entry.lifetime.maxRunCount { limit = min(limit, Int(clamping: maximum - entry.totalRunCount)) }
         if case .clocked = entry.schedule { limit = min(limit, 1) }
@@ -42,7 +41,7 @@ enum UpcomingRuns {
         guard limit > 0, entry.finishedReason(at: now) == nil else { return [] }
         let now = Instant(secondsSinceEpoch: now.secondsSinceEpoch)  // whole seconds: easier to read
         let window = entry.lifetime.window
-        let due = window.nextDue(of: entry.schedule, lastRunAt: entry.lastRunAt ?? now, now: now, in: zone)
+        let due = window.nextDue(of: entry.schedule, lastRunAt: kind.lastRunForScheduling(entry) ?? now, now: now, in: zone)
         guard due != Schedule.never else { return [] }
         let first = max(due, now)
         return [first] + entry.schedule.nextRuns(after: first, count: limit - 1, in: zone, window: window)

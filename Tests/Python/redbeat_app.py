@@ -1,0 +1,78 @@
+"""A Celery app with celery-redbeat, for swiftbeat's `run --store redbeat` tests: RedBeat's own API
+writes and reads the entries, and its own beat shares the lock with swiftbeat.
+
+Environment:
+    REDBEAT_BROKER_URL     where a RedBeat beat sends
+    REDBEAT_REDIS_URL      redbeat_redis_url: where the entries and the lock are
+    REDBEAT_LOCK_TIMEOUT   optional: redbeat_lock_timeout, seconds
+    REDBEAT_MAX_INTERVAL   optional: beat_max_loop_interval, seconds
+    REDBEAT_BEAT_SCHEDULE  optional: beat_schedule as JSON, {name: {"task", "every", "args", "kwargs", "options"}}
+
+As a script:
+    python redbeat_app.py save NAME SPEC   RedBeatSchedulerEntry(...).save(); SPEC is JSON with "task",
+                                           "every" (seconds) or "crontab" ({field: spec}), "args",
+                                           "kwargs", "options"
+    python redbeat_app.py inspect NAME     RedBeatSchedulerEntry.from_key(...): its run state, is_due
+                                           and score, as JSON
+"""
+import json
+import os
+import sys
+
+from celery import Celery
+from celery.schedules import crontab, schedule
+
+app = Celery("redbeat_app", broker=os.environ["REDBEAT_BROKER_URL"])
+app.conf.update(
+    redbeat_redis_url=os.environ["REDBEAT_REDIS_URL"],
+    broker_connection_retry_on_startup=True,
+    timezone="UTC",
+)
+if os.environ.get("REDBEAT_LOCK_TIMEOUT"):
+    app.conf.redbeat_lock_timeout = float(os.environ["REDBEAT_LOCK_TIMEOUT"])
+if os.environ.get("REDBEAT_MAX_INTERVAL"):
+    app.conf.beat_max_loop_interval = float(os.environ["REDBEAT_MAX_INTERVAL"])
+
+
+def _schedule(spec):
+    if "every" in spec:
+        return schedule(run_every=spec["every"])
+    return crontab(**spec["crontab"])
+
+
+if os.environ.get("REDBEAT_BEAT_SCHEDULE"):
+    app.conf.beat_schedule = {
+        name: {"task": spec["task"], "schedule": _schedule(spec), "args": spec.get("args", []),
+               "kwargs": spec.get("kwargs", {}), "options": spec.get("options", {})}
+        for name, spec in json.loads(os.environ["REDBEAT_BEAT_SCHEDULE"]).items()
+    }
+
+
+def main(command, name, spec=None):
+    from redbeat import RedBeatSchedulerEntry
+    from redbeat.schedulers import ensure_conf, get_redis
+
+    ensure_conf(app)  # app.redbeat_conf, which the scheduler sets up when a beat starts
+
+    if command == "save":
+        spec = json.loads(spec)
+        RedBeatSchedulerEntry(
+            name, spec["task"], _schedule(spec), args=spec.get("args"), kwargs=spec.get("kwargs"),
+            options=spec.get("options"), app=app).save()
+        return
+    key = RedBeatSchedulerEntry.generate_key(app, name)
+    entry = RedBeatSchedulerEntry.from_key(key, app=app)
+    due, next_check = entry.is_due()
+    print(json.dumps({
+        "total_run_count": entry.total_run_count,
+        "last_run_at": entry.last_run_at.timestamp() if entry.last_run_at else None,
+        "is_due": bool(due),
+        "next_check": next_check,
+        "due_at": entry.due_at.timestamp() if entry.due_at else None,
+        "score": get_redis(app).zscore(app.redbeat_conf.schedule_key, key),
+        "args": entry.args, "kwargs": entry.kwargs, "options": entry.options,
+    }))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
