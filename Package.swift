@@ -81,13 +81,16 @@ let package = Package(
         // DWARF 4: clang writes DWARF 5 by default, which Debian 12's valgrind cannot read, and one
         // such unit stops callgrind (`scripts/bench profile`) from reading the whole binary.
         .target(name: "CRabbitMQ", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        // TLS for Redis over Debian's libssl-dev (headers only): libssl is opened at the first
+        // rediss:// connection, as librabbitmq is at the first AMQP one (see its header for why).
+        .target(name: "CRedisTLS", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
 
         // Pure building blocks, no Foundation: the beat must stay small (see README, "Performance").
         .target(name: "JSON", swiftSettings: strictness),
         .target(name: "CivilTime", swiftSettings: strictness),
 
         // Thin owners of the C handles.
-        .target(name: "RedisClient", dependencies: ["CHiredis"], swiftSettings: strictness),
+        .target(name: "RedisClient", dependencies: ["CHiredis", "CRedisTLS"], swiftSettings: strictness),
         .target(name: "AMQPClient", dependencies: ["CRabbitMQ"], swiftSettings: strictness),
 
         // Celery's protocol v2 and the brokers that carry it.
@@ -116,7 +119,8 @@ let package = Package(
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictness),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime", "TestSupport"], swiftSettings: strictness),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strictness),
+        .testTarget(
+            name: "RedisClientTests", dependencies: ["RedisClient", "CRedisTLS", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], swiftSettings: strictness),
         .testTarget(
             name: "CeleryMessageTests", dependencies: ["CeleryMessage", "JSON", "TestSupport"],

@@ -1,11 +1,12 @@
 extension RedisConfiguration {
     /// Parses `redis://[[user]:password@]host[:port][/db]`, `unix://[[user]:password@]/path[?db=N]`
-    /// and `redis://[::1]:6379`, with `db` and `password` also accepted as query parameters.
+    /// and `redis://[::1]:6379`, with `db` and `password` also accepted as query parameters, and
+    /// `rediss://` (TLS) with redis-py's and kombu's `ssl_cert_reqs`, `ssl_ca_certs`,
+    /// `ssl_certfile`, `ssl_keyfile` and `ssl_check_hostname` (see `TLS`).
     ///
-    /// An empty host means `localhost`, as in redis-py and kombu. `rediss://` is refused
-    /// because hiredis 0.14 has no TLS; silently connecting in clear text would be worse.
-    /// Unknown query parameters are refused rather than ignored, so that a typo or an
-    /// unsupported option (`ssl_cert_reqs=...`) is noticed at start-up.
+    /// An empty host means `localhost`, as in redis-py and kombu. Unknown query parameters are
+    /// refused rather than ignored, so that a typo is noticed at start-up; so are `ssl_*` options
+    /// on a `redis://` URL (as kombu does), which would otherwise connect in clear text.
     public init(url: String) throws(RedisClientError) {
         func fail(_ problem: String) -> RedisClientError { .invalidURL(url, problem) }
 
@@ -15,13 +16,9 @@ extension RedisConfiguration {
         let scheme = url[..<colon].lowercased()
         var rest = url[url.index(colon, offsetBy: 3)...]
         switch scheme {
-        case "redis", "unix": break
-        case "rediss":
-            throw fail(
-                "rediss:// (TLS) is not supported: hiredis 0.14 has no TLS; "
-                    + "reach redis through a TLS tunnel (stunnel, spiped) or a unix socket instead")
+        case "redis", "rediss", "unix": break
         default:
-            throw fail("unsupported scheme \"\(scheme)\"; use redis:// or unix://")
+            throw fail("unsupported scheme \"\(scheme)\"; use redis://, rediss:// or unix://")
         }
         if rest.contains("#") { throw fail("unexpected \"#\" fragment") }
 
@@ -61,8 +58,15 @@ extension RedisConfiguration {
         let path = rest[authorityEnd...]
 
         var database: Int?
+        var tlsOptions: [(name: String, value: String)] = []
         for (name, value) in query {
             switch name {
+            case _ where name.hasPrefix("ssl_"):
+                guard scheme == "rediss" else {
+                    throw fail("\(name) needs TLS: write rediss:// instead of \(scheme)://")
+                }
+                guard !tlsOptions.contains(where: { $0.name == name }) else { throw fail("\(name) is given twice") }
+                tlsOptions.append((name, value))
             case "db":
                 guard database == nil else { throw fail("the database is given twice") }
                 database = try parsedDatabase(value, in: url)
@@ -70,7 +74,7 @@ extension RedisConfiguration {
                 guard password == nil else { throw fail("the password is given twice") }
                 password = value
             default:
-                throw fail("unknown query parameter \"\(name)\"; supported: db, password")
+                throw fail("unknown query parameter \"\(name)\"; supported: db, password" + (scheme == "rediss" ? ", " + tlsParameterNames : ""))
             }
         }
 
@@ -99,8 +103,48 @@ extension RedisConfiguration {
                 "it names a user but no password; write \(scheme)://USER:PASSWORD@... for an ACL user, "
                     + "or \(scheme)://:PASSWORD@... for the default user")
         }
-        self.init(endpoint: endpoint, username: username, password: password, database: database ?? 0)
+        let tls = scheme == "rediss" ? try parsedTLS(tlsOptions, in: url) : nil
+        self.init(endpoint: endpoint, username: username, password: password, database: database ?? 0, tls: tls)
     }
+}
+
+private let tlsParameterNames = "ssl_cert_reqs, ssl_ca_certs, ssl_certfile, ssl_keyfile, ssl_check_hostname"
+
+/// The `ssl_*` query parameters of a `rediss://` URL, as redis-py reads them.
+private func parsedTLS(_ options: [(name: String, value: String)], in url: String) throws(RedisClientError) -> RedisConfiguration.TLS {
+    var requirement = RedisConfiguration.TLS.CertificateRequirement.required
+    var checkHostname: Bool?
+    var files: [String: String] = [:]
+    for (name, value) in options {
+        switch name {
+        case "ssl_cert_reqs":
+            guard let parsed = RedisConfiguration.TLS.certificateRequirement(named: value) else {
+                throw .invalidURL(url, "ssl_cert_reqs \"\(value)\" is not one of required, optional, none (or CERT_REQUIRED, CERT_OPTIONAL, CERT_NONE)")
+            }
+            requirement = parsed
+        case "ssl_check_hostname":
+            switch value.lowercased() {
+            case "true", "yes", "on", "1": checkHostname = true
+            case "false", "no", "off", "0": checkHostname = false
+            default: throw .invalidURL(url, "ssl_check_hostname \"\(value)\" is not true or false")
+            }
+        case "ssl_ca_certs", "ssl_certfile", "ssl_keyfile":
+            guard !value.isEmpty else { throw .invalidURL(url, "\(name) is empty; give a file path") }
+            files[name] = value
+        default:
+            throw .invalidURL(url, "unknown query parameter \"\(name)\"; supported: db, password, \(tlsParameterNames)")
+        }
+    }
+    if files["ssl_keyfile"] != nil, files["ssl_certfile"] == nil {
+        throw .invalidURL(url, "ssl_keyfile without ssl_certfile; give the client certificate too")
+    }
+    if checkHostname == true, requirement == .none {
+        // Python refuses this combination too: a host name means nothing on a certificate that is not checked.
+        throw .invalidURL(url, "ssl_check_hostname=true needs a verified certificate; it cannot go with ssl_cert_reqs=none")
+    }
+    return RedisConfiguration.TLS(
+        certificateRequirement: requirement, caFile: files["ssl_ca_certs"], certificateFile: files["ssl_certfile"],
+        keyFile: files["ssl_keyfile"], checkHostname: checkHostname)
 }
 
 private func parsedTCPEndpoint(_ authority: Substring, in url: String) throws(RedisClientError) -> RedisConfiguration.Endpoint {

@@ -1,10 +1,6 @@
-internal import CHiredis
-internal import Glibc
-
-/// A blocking connection to one redis server, over hiredis.
+/// A blocking connection to one redis server, over TCP, a unix socket or TLS (`RedisTransport`).
 ///
-/// Not `Sendable`, on purpose: a hiredis context is a byte stream with one output buffer
-/// and one reply reader, so two threads using it at once would interleave requests and
+/// Not `Sendable`, on purpose: a transport is a byte stream with one reply reader, so two threads using it at once would interleave requests and
 /// take each other's replies. Use a connection from one thread at a time; from async code,
 /// own it in an actor pinned to its own serial executor, so that its blocking calls never
 /// hold a thread of the cooperative pool (see docs/style-by-example.md, section 4).
@@ -21,7 +17,10 @@ public final class RedisConnection {
     public internal(set) var connectionCount = 0
 
     /// Nil after a failure (the next call reconnects) and after `close()`.
-    private var context: HiredisContext?
+    private var context: RedisTransport?
+    /// The CAs and client certificate of a `rediss://` configuration, read at the first connect
+    /// and kept for every reconnect; nil for plain connections.
+    var tlsContext: TLSContext?
     private var isClosed = false
     /// In RESP2 a subscribed connection takes no ordinary commands and receives unrequested
     /// messages, so request/reply calls are refused and unread input is expected.
@@ -59,6 +58,11 @@ public final class RedisConnection {
     /// The socket, for `poll(2)` or an event loop; readable means `readAvailableReplies()`
     /// has something to do. Nil while disconnected. It changes after a reconnect.
     public var fileDescriptor: Int32? { context?.fileDescriptor }
+
+    /// Whether input has arrived that polling `fileDescriptor` will not announce: over TLS,
+    /// decrypted bytes OpenSSL holds after a read that stopped early. Check it before `poll(2)`,
+    /// and read instead of waiting when it is true. Always false for plain connections.
+    public var hasBufferedInput: Bool { context?.hasDecryptedInput ?? false }
 
     /// Sends one command and returns its reply; a redis error reply is returned, not thrown.
     public func send(_ command: RedisCommand) throws(RedisClientError) -> RedisReply {
@@ -167,7 +171,7 @@ public final class RedisConnection {
     /// Checking for unexpected input first costs one `poll(2)`. It turns the usual aftermath
     /// of a redis restart, or of redis' idle `timeout`, from a failed call into a reconnect,
     /// and it is safe: nothing of the coming call has been written yet.
-    func usableContext() throws(RedisClientError) -> HiredisContext {
+    func usableContext() throws(RedisClientError) -> RedisTransport {
         if isClosed { throw closedError }
         // Unread replies are expected input, and reconnecting would lose them.
         if let context, isSubscribed || unreadReplies > 0 || !context.hasInput { return context }
@@ -181,7 +185,7 @@ public final class RedisConnection {
 
     /// Forgets the context after a failure on it and describes the failure.
     func dropContext(
-        after failure: HiredisFailure, during operation: Operation, repliesRead: Int = 0, of replyCount: Int = 0
+        after failure: TransportFailure, during operation: Operation, repliesRead: Int = 0, of replyCount: Int = 0
     ) -> RedisClientError {
         context = nil
         isSubscribed = false
@@ -216,7 +220,7 @@ public final class RedisConnection {
 
     /// The open context as it is, for reads: they must not reconnect, because a fresh
     /// connection is not subscribed and would wait forever for messages.
-    func currentContext() throws(RedisClientError) -> HiredisContext {
+    func currentContext() throws(RedisClientError) -> RedisTransport {
         if let context { return context }
         if isClosed { throw closedError }
         throw RedisClientError(

@@ -20,17 +20,23 @@ public struct RedisServerOptions: Sendable {
     public var unixSocket: Bool
     /// Also listen on the IPv6 loopback, `[::1]`, on the same port.
     public var ipv6Loopback: Bool
+    /// Also listen with TLS on `tlsPort`, with the test CA's server certificate; when
+    /// `tlsClientsAuthenticate`, clients must show a certificate the test CA signed.
+    public var tls: Bool
+    public var tlsClientsAuthenticate: Bool
     /// Anything else, e.g. `["--timeout", "1"]`.
     public var extraArguments: [String]
 
     public init(
         password: String? = nil, aclUser: ACLUser? = nil, unixSocket: Bool = false, ipv6Loopback: Bool = false,
-        extraArguments: [String] = []
+        tls: Bool = false, tlsClientsAuthenticate: Bool = false, extraArguments: [String] = []
     ) {
         self.password = password
         self.aclUser = aclUser
         self.unixSocket = unixSocket
         self.ipv6Loopback = ipv6Loopback
+        self.tls = tls || tlsClientsAuthenticate
+        self.tlsClientsAuthenticate = tlsClientsAuthenticate
         self.extraArguments = extraArguments
     }
 }
@@ -55,6 +61,8 @@ public struct RedisServerError: Error, CustomStringConvertible {
 public final class RedisServer: @unchecked Sendable {
     public let options: RedisServerOptions
     public private(set) var port: Int
+    /// The TLS port when `options.tls` (the plain `port` stays open, for checks and readiness).
+    public private(set) var tlsPort: Int
     /// The server's private directory; holds `redis.log` and, if asked for, `redis.sock`.
     public let directory: String
     private let lock = NSLock()
@@ -62,6 +70,10 @@ public final class RedisServer: @unchecked Sendable {
 
     /// `redis://127.0.0.1:PORT`, without credentials.
     public var url: String { "redis://127.0.0.1:\(port)" }
+    /// `rediss://localhost:TLSPORT?ssl_ca_certs=...`: the test CA, the name the certificate carries.
+    public var tlsURL: String {
+        "rediss://localhost:\(tlsPort)?ssl_ca_certs=" + (try! TestCertificates.shared()).caFile
+    }
     public var unixSocketPath: String? { options.unixSocket ? directory + "/redis.sock" : nil }
     public var logPath: String { directory + "/redis.log" }
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
@@ -78,6 +90,7 @@ public final class RedisServer: @unchecked Sendable {
             } catch let error as RedisServerError where server.log.contains("Address already in use") {
                 lastError = error
                 server.port = FreePort.loopback()
+                server.tlsPort = FreePort.loopback()
             }
         }
         throw lastError!
@@ -95,6 +108,7 @@ public final class RedisServer: @unchecked Sendable {
     private init(options: RedisServerOptions) throws {
         self.options = options
         self.port = FreePort.loopback()
+        self.tlsPort = FreePort.loopback()
         var template = Array("/tmp/redis-test-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
             throw RedisServerError(description: "mkdtemp: \(String(cString: strerror(errno)))")
@@ -158,6 +172,14 @@ public final class RedisServer: @unchecked Sendable {
         if let path = unixSocketPath { arguments += ["--unixsocket", path, "--unixsocketperm", "700"] }
         if let password = options.password { arguments += ["--requirepass", password] }
         if let user = options.aclUser { arguments += ["--user", user.name, "on", ">" + user.password, "~*", "&*", "+@all"] }
+        if options.tls {
+            let certificates = try TestCertificates.shared()
+            arguments += [
+                "--tls-port", String(tlsPort), "--tls-cert-file", certificates.serverCertificateFile,
+                "--tls-key-file", certificates.serverKeyFile, "--tls-ca-cert-file", certificates.caFile,
+                "--tls-auth-clients", options.tlsClientsAuthenticate ? "yes" : "no",
+            ]
+        }
         arguments += options.extraArguments
 
         let processID = try spawn(arguments, output: logPath)
