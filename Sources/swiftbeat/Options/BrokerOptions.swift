@@ -9,7 +9,7 @@ struct BrokerOptions: ParsableArguments {
     @Option(
         name: .customLong("broker-url"),
         help: ArgumentHelp(
-            "Where tasks are sent: redis://[user:password@]host[:port][/db] or amqp://user:password@host:port/vhost.",
+            "Where tasks are sent: redis://[user:password@]host[:port][/db] (rediss:// for TLS) or amqp://user:password@host:port/vhost.",
             discussion: "Env: CELERY_BROKER_URL, then BROKER_URL. Default: \(BrokerOptions.defaultURL).",
             valueName: "url"))
     var url: String?

@@ -12,7 +12,7 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .customLong("scheduler-url"),
         help: ArgumentHelp(
-            "The Redis that holds the entries and the lock.",
+            "The Redis that holds the entries and the lock: redis://, rediss:// (TLS, with ssl_* options) or unix://.",
             discussion: "Env: CELERY_REDIS_SCHEDULER_URL. Default: \(StoreOptions.defaultURL).", valueName: "url"))
     var url: String?
 
