@@ -54,7 +54,10 @@ public struct RunnerConfiguration: Sendable {
     /// is pushed in the same transaction that writes its run state back, so both happen or neither does.
     var sameServerPush: CommitTransaction.Push? {
         guard case .redis(let brokerRedis) = broker, brokerRedis.endpoint == scheduler.endpoint,
-            brokerRedis.username == scheduler.username, brokerRedis.password == scheduler.password
+            brokerRedis.username == scheduler.username, brokerRedis.password == scheduler.password,
+            // Behind sentinels, the same group and the same master name.
+            brokerRedis.sentinel?.sentinels == scheduler.sentinel?.sentinels,
+            brokerRedis.sentinel == nil || brokerOptions.sentinel.masterName == scheduler.sentinel?.masterName
         else { return nil }
         return CommitTransaction.Push(brokerDatabase: brokerRedis.database, scheduleDatabase: scheduler.database)
     }

@@ -8,6 +8,8 @@ public struct BrokerTransportOptions: Sendable, Equatable {
     public var globalKeyPrefix: String = ""
     public var prioritySteps: [Int] = KombuRedisEnvelope.defaultPrioritySteps
     public var prioritySeparator: String = KombuRedisEnvelope.defaultPrioritySeparator
+    /// `master_name` and `sentinel_kwargs`, for a `sentinel://` broker URL.
+    public var sentinel = SentinelTransportOptions()
 
     public init() {}
 
@@ -22,6 +24,7 @@ public struct BrokerTransportOptions: Sendable, Equatable {
         guard let object = value.objectValue else {
             throw BrokerError(.configuration, "broker transport options must be a JSON object, not \(value.typeName)")
         }
+        sentinel = try SentinelTransportOptions(object: object, what: "broker transport options")
         if let prefix = object["global_keyprefix"] {
             guard let prefix = prefix.stringValue else {
                 throw BrokerError(.configuration, "broker transport option global_keyprefix must be a string")

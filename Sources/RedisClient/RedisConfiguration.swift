@@ -31,6 +31,9 @@ public struct RedisConfiguration: Sendable, Equatable {
     public var database: Int
     /// TLS settings; nil for a plain connection (`redis://`, `unix://`).
     public var tls: TLS?
+    /// The Sentinel group that names the master (`sentinel://`); then `endpoint` is only the first
+    /// sentinel, and each connect asks the group where the master is.
+    public var sentinel: Sentinel?
     /// Bounds the TCP or unix socket connect. Host name resolution is not bounded by it.
     public var connectTimeout: Duration
     /// Bounds each wait for the socket to accept or deliver bytes, not a whole call: a
@@ -43,6 +46,7 @@ public struct RedisConfiguration: Sendable, Equatable {
         password: String? = nil,
         database: Int = 0,
         tls: TLS? = nil,
+        sentinel: Sentinel? = nil,
         connectTimeout: Duration = RedisConfiguration.defaultTimeout,
         commandTimeout: Duration = RedisConfiguration.defaultTimeout
     ) {
@@ -51,6 +55,7 @@ public struct RedisConfiguration: Sendable, Equatable {
         self.password = password
         self.database = database
         self.tls = tls
+        self.sentinel = sentinel
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
     }
@@ -62,6 +67,12 @@ public struct RedisConfiguration: Sendable, Equatable {
         let userinfo = username == nil && password == nil ? "" : "\(user)\(secret)@"
         // File paths are not secrets, and a reader debugging TLS needs them.
         let tlsQuery = (tls?.queryParameters ?? []).map { "\($0)=\($1)" }.joined(separator: "&")
+        if let sentinel {
+            // The master's credentials on the first part, as kombu writes them.
+            let first = sentinel.sentinels.first.map { "sentinel://\(userinfo)\($0)" } ?? "sentinel://"
+            let rest = sentinel.sentinels.dropFirst().map { ";sentinel://\($0)" }.joined()
+            return first + rest + "/\(database)" + (tlsQuery.isEmpty ? "" : "?" + tlsQuery)
+        }
         switch endpoint {
         case .tcp:
             let scheme = tls == nil ? "redis" : "rediss"
@@ -81,7 +92,8 @@ extension RedisConfiguration: CustomStringConvertible, CustomDebugStringConverti
             self,
             children: [
                 "endpoint": endpoint, "username": username as Any, "password": password == nil ? "nil" : "***",
-                "database": database, "tls": tls as Any, "connectTimeout": connectTimeout, "commandTimeout": commandTimeout,
+                "database": database, "tls": tls as Any,
+                "sentinel": sentinel.map { "\($0.addresses) master \($0.masterName ?? "?")" } as Any, "connectTimeout": connectTimeout, "commandTimeout": commandTimeout,
             ])
     }
 }

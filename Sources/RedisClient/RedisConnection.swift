@@ -12,6 +12,14 @@
 /// `commandsMayHaveRun` is true, only the caller can tell whether running it twice is safe.
 public final class RedisConnection {
     public let configuration: RedisConfiguration
+    /// The server this connection talks to, or last talked to: `configuration.endpoint`, or with a
+    /// Sentinel group the master the group named at the last connect.
+    public internal(set) var endpoint: RedisConfiguration.Endpoint
+    /// With a Sentinel group, the sentinel that named `endpoint`; nil otherwise.
+    public internal(set) var discoveredBy: RedisConfiguration.Endpoint?
+    /// With a Sentinel group, a subscription to a sentinel's `+switch-master` announcements, so
+    /// that a failover is noticed before a command goes to the old master.
+    var failoverWatch: SentinelFailoverWatch?
     /// How many times this connection has connected, starting at 1. A pub/sub reader
     /// compares it before and after a call to notice that it must subscribe again.
     public internal(set) var connectionCount = 0
@@ -33,12 +41,14 @@ public final class RedisConnection {
     /// Connects, authenticates and selects the database, or throws why not.
     public init(configuration: RedisConfiguration) throws(RedisClientError) {
         self.configuration = configuration
+        endpoint = configuration.endpoint
         context = try connect()
     }
 
     /// Closes the socket. Later calls throw `.notConnected` instead of reconnecting.
     public func close() {
         context = nil
+        failoverWatch = nil
         isClosed = true
         isSubscribed = false
         unreadReplies = 0
@@ -117,12 +127,12 @@ public final class RedisConnection {
         guard let context, pending.connection == connectionCount else {
             throw RedisClientError(
                 .connectionClosed,
-                "the connection to redis \(configuration.endpoint) was lost after \(operation) was written; its replies are gone",
+                "the connection to redis \(endpoint) was lost after \(operation) was written; its replies are gone",
                 commandsMayHaveRun: true)
         }
         guard pending.position == repliesRead, pending.count <= unreadReplies else {
             throw RedisClientError(
-                .misuse, "replies read out of order on the connection to redis \(configuration.endpoint): read them in the order written")
+                .misuse, "replies read out of order on the connection to redis \(endpoint): read them in the order written")
         }
         var replies: [RedisReply] = []
         replies.reserveCapacity(pending.count)
@@ -133,6 +143,7 @@ public final class RedisConnection {
         }
         unreadReplies -= pending.count
         repliesRead += pending.count
+        dropIfDemoted(replies)
         return replies
     }
 
@@ -141,7 +152,7 @@ public final class RedisConnection {
         guard unreadReplies == 0 else {
             throw RedisClientError(
                 .misuse,
-                "cannot send \(operation) to redis \(configuration.endpoint) before the replies of an earlier write are read")
+                "cannot send \(operation) to redis \(endpoint) before the replies of an earlier write are read")
         }
         let context = try usableContext()
         var replies: [RedisReply] = []
@@ -153,14 +164,23 @@ public final class RedisConnection {
             throw dropContext(after: error, during: operation, repliesRead: replies.count, of: replyCount)
         }
         repliesRead += replyCount
+        dropIfDemoted(replies)
         return replies
+    }
+
+    /// With a Sentinel group, a `-READONLY` reply means this server is a replica now (a failover
+    /// demoted it): the replies are returned as they are, and the next call asks the sentinels again.
+    /// Plain connections skip the scan, so it costs nothing where there is no failover to notice.
+    private func dropIfDemoted(_ replies: [RedisReply]) {
+        guard configuration.sentinel != nil else { return }
+        if replies.contains(where: { $0.errorMessage?.hasPrefix("READONLY") == true }) { context = nil }
     }
 
     private func checkNotSubscribed(_ operation: Operation) throws(RedisClientError) {
         guard !isSubscribed else {
             throw RedisClientError(
                 .misuse,
-                "cannot send \(operation) on a connection to redis \(configuration.endpoint) that is subscribed; "
+                "cannot send \(operation) on a connection to redis \(endpoint) that is subscribed; "
                     + "send commands on a separate connection")
         }
     }
@@ -173,6 +193,7 @@ public final class RedisConnection {
     /// and it is safe: nothing of the coming call has been written yet.
     func usableContext() throws(RedisClientError) -> RedisTransport {
         if isClosed { throw closedError }
+        if context != nil, unreadReplies == 0, failoverWatch?.masterSwitched() == true { context = nil }
         // Unread replies are expected input, and reconnecting would lose them.
         if let context, isSubscribed || unreadReplies > 0 || !context.hasInput { return context }
         context = nil
@@ -190,7 +211,7 @@ public final class RedisConnection {
         context = nil
         isSubscribed = false
         unreadReplies = 0
-        let server = "redis \(configuration.endpoint)"
+        let server = "redis \(endpoint)"
         let progress = replyCount > 1 ? "; \(repliesRead) of \(replyCount) replies had arrived" : ""
         if failure.isTimeout {
             return RedisClientError(
@@ -225,12 +246,12 @@ public final class RedisConnection {
         if isClosed { throw closedError }
         throw RedisClientError(
             .notConnected,
-            "the connection to redis \(configuration.endpoint) is down after an earlier failure; "
+            "the connection to redis \(endpoint) is down after an earlier failure; "
                 + "call subscribe again to reconnect")
     }
 
     private var closedError: RedisClientError {
-        RedisClientError(.notConnected, "the connection to redis \(configuration.endpoint) was closed with close()")
+        RedisClientError(.notConnected, "the connection to redis \(endpoint) was closed with close()")
     }
 }
 

@@ -45,7 +45,7 @@ struct RedisConfigurationTLSTests {
             ("rediss://h?ssl_cert_reqs=none&ssl_check_hostname=true", "cannot go with ssl_cert_reqs=none"),
             ("rediss://h?ssl_keyfile=/k.pem", "ssl_keyfile without ssl_certfile"),
             ("rediss://h?ssl_ca_certs=", "ssl_ca_certs is empty"),
-            ("rediss://h?ssl_version=TLSv1_2", "unknown query parameter \"ssl_version\"; supported: db, password, ssl_cert_reqs"),
+            ("rediss://h?ssl_version=TLSv1_2", "unknown option \"ssl_version\"; supported: ssl_cert_reqs"),
             ("rediss://h?ssl_cert_reqs=none&ssl_cert_reqs=required", "ssl_cert_reqs is given twice"),
         ])
     func refuses(url: String, problem: String) {

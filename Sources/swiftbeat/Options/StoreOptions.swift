@@ -1,5 +1,6 @@
 import ArgumentParser
 import BeatCore
+import Broker
 import CivilTime
 import RedisClient
 
@@ -15,6 +16,14 @@ struct StoreOptions: ParsableArguments {
             "The Redis that holds the entries and the lock: redis://, rediss:// (TLS, with ssl_* options) or unix://.",
             discussion: "Env: CELERY_REDIS_SCHEDULER_URL. Default: \(StoreOptions.defaultURL).", valueName: "url"))
     var url: String?
+
+    @Option(
+        name: .customLong("scheduler-transport-options"),
+        help: ArgumentHelp(
+            "For a sentinel:// scheduler URL, kombu's Sentinel options as JSON: "
+                + #"{"master_name": "mymaster", "sentinel_kwargs": {"password": "..."}}."#,
+            discussion: "Env: CELERY_REDIS_SCHEDULER_TRANSPORT_OPTIONS.", valueName: "json"))
+    var transportOptions: String?
 
     @Option(
         name: .customLong("key-prefix"),
@@ -39,10 +48,18 @@ struct StoreOptions: ParsableArguments {
     }
 
     func redisConfiguration() throws -> RedisConfiguration {
+        let configuration: RedisConfiguration
         do {
-            return try RedisConfiguration(url: resolvedURL)
+            configuration = try RedisConfiguration(url: resolvedURL)
         } catch {
             throw CommandFailure.badInput("invalid scheduler URL: \(error)")
+        }
+        let text = transportOptions ?? Environment.value("CELERY_REDIS_SCHEDULER_TRANSPORT_OPTIONS")
+        do throws(BrokerError) {
+            let options = try text.map { (json) throws(BrokerError) in try SentinelTransportOptions(json: json, what: "scheduler transport options") }
+            return try (options ?? SentinelTransportOptions()).applied(to: configuration, option: "--scheduler-transport-options")
+        } catch {
+            throw CommandFailure.badInput(error.description)
         }
     }
 
