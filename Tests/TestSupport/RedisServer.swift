@@ -136,6 +136,17 @@ public final class RedisServer: @unchecked Sendable {
         }
     }
 
+    /// Kills the server with SIGKILL, as a crashed host would look: no shutdown, no goodbye to replicas.
+    public func killAbruptly() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let processID else { return }
+        self.processID = nil
+        kill(processID, SIGKILL)
+        var status: Int32 = 0
+        waitpid(processID, &status, 0)
+    }
+
     /// Stops the server and starts a new one on the same port with the same options, so
     /// that clients see their connections closed and can reconnect to the same address.
     public func restart() throws {
@@ -195,6 +206,9 @@ public final class RedisServer: @unchecked Sendable {
         }
         self.processID = processID
     }
+
+    /// The redis-server program the tests run (`REDIS_SERVER`, else the one on PATH).
+    public static func executablePath() throws -> String { try executable() }
 
     private static func executable() throws -> String {
         if let path = ProcessInfo.processInfo.environment["REDIS_SERVER"] { return path }

@@ -1,0 +1,113 @@
+public import Foundation
+
+/// A master, its replicas and three sentinels (`redis-server --sentinel`) on loopback, for
+/// failover tests: quick failure detection (1 s), a quorum of 2. Stops exactly what it started.
+///
+/// The sentinels are told of the first master only; they find its replicas and each other
+/// themselves, as in production, so `start` waits for that before it returns.
+public final class SentinelGroup: @unchecked Sendable {
+    public static let masterName = "mymaster"
+
+    /// Every redis-server started, the first master first; a killed one stays listed, stopped.
+    public private(set) var servers: [RedisServer] = []
+    public private(set) var sentinels: [ManagedProcess] = []
+    public let sentinelPorts: [Int]
+    private let directory: URL
+
+    /// `sentinel://127.0.0.1:P1;sentinel://127.0.0.1:P2;sentinel://127.0.0.1:P3`, without a database.
+    public var url: String { sentinelPorts.map { "sentinel://127.0.0.1:\($0)" }.joined(separator: ";") }
+
+    /// kombu's transport options naming the master, as JSON.
+    public static let transportOptions = #"{"master_name": "\#(masterName)"}"#
+
+    /// Starts a master with `replicas` replicas and three sentinels watching them.
+    public static func start(replicas: Int = 1) throws -> SentinelGroup {
+        let group = try SentinelGroup()
+        do {
+            let master = try RedisServer.start()
+            group.servers.append(master)
+            for _ in 0..<replicas { _ = try group.addReplica(of: master) }
+            for port in group.sentinelPorts { try group.startSentinel(port: port, watching: master) }
+            for sentinel in group.sentinels {
+                for replica in group.servers.dropFirst() {
+                    try sentinel.waitForLog(containing: "+slave slave 127.0.0.1:\(replica.port) ")
+                }
+            }
+            // A failover needs a majority of the sentinels each knows of: wait until they met.
+            try waitUntil("the sentinels to find each other", timeout: .seconds(60)) {
+                group.sentinels.allSatisfy { $0.log.components(separatedBy: "+sentinel sentinel").count - 1 >= group.sentinelPorts.count - 1 }
+            }
+        } catch {
+            group.stop()
+            throw error
+        }
+        return group
+    }
+
+    private init() throws {
+        sentinelPorts = (0..<3).map { _ in FreePort.loopback() }
+        directory = try temporaryDirectory("sentinels")
+    }
+
+    deinit { stop() }
+
+    /// Starts a replica of `master`; the sentinels find it through the master within seconds.
+    public func addReplica(of master: RedisServer) throws -> RedisServer {
+        let replica = try RedisServer.start(RedisServerOptions(extraArguments: ["--replicaof", "127.0.0.1", String(master.port)]))
+        servers.append(replica)
+        try waitUntil("the replica on \(replica.port) to sync with \(master.port)", timeout: .seconds(60)) {
+            replica.log.contains("MASTER <-> REPLICA sync: Finished with success")
+        }
+        return replica
+    }
+
+    /// Waits until every sentinel has seen `replica` (before a failover can promote it).
+    public func waitForSentinelsToSee(_ replica: RedisServer) throws {
+        for sentinel in sentinels { try sentinel.waitForLog(containing: "+slave slave 127.0.0.1:\(replica.port) ") }
+    }
+
+    /// Waits until a sentinel announces that the master moved from `old`, and returns the new master.
+    public func waitForSwitch(from old: RedisServer, timeout: Duration = .seconds(60)) throws -> RedisServer {
+        let announcement = "+switch-master \(Self.masterName) 127.0.0.1 \(old.port) 127.0.0.1 "
+        var newPort: Int?
+        try waitUntil("the sentinels to promote a replica of \(old.port)", timeout: timeout) {
+            for sentinel in sentinels {
+                if let line = sentinel.log.split(separator: "\n").first(where: { $0.contains(announcement) }) {
+                    newPort = line.split(separator: " ").last.flatMap { Int($0) }
+                    return true
+                }
+            }
+            return false
+        }
+        guard let promoted = servers.first(where: { $0.port == newPort }) else {
+            throw RedisServerError(description: "the sentinels promoted port \(newPort ?? 0), which this group did not start")
+        }
+        return promoted
+    }
+
+    private func startSentinel(port: Int, watching master: RedisServer) throws {
+        let configuration = directory.appendingPathComponent("sentinel-\(port).conf")
+        // Sentinel rewrites its file as it learns the group, so each sentinel has its own.
+        try """
+            port \(port)
+            bind 127.0.0.1
+            dir \(directory.path)
+            sentinel monitor \(Self.masterName) 127.0.0.1 \(master.port) 2
+            sentinel down-after-milliseconds \(Self.masterName) 1000
+            sentinel failover-timeout \(Self.masterName) 10000
+            sentinel parallel-syncs \(Self.masterName) 1
+
+            """.write(to: configuration, atomically: true, encoding: .utf8)
+        let sentinel = try ManagedProcess(
+            executable: URL(fileURLWithPath: try RedisServer.executablePath()), arguments: [configuration.path, "--sentinel"],
+            logURL: directory.appendingPathComponent("sentinel-\(port).log"))
+        sentinels.append(sentinel)
+        try sentinel.waitForLog(containing: "+monitor master \(Self.masterName)")
+    }
+
+    public func stop() {
+        for sentinel in sentinels { sentinel.stop(grace: .seconds(5)) }
+        sentinels = []
+        for server in servers { server.stop() }
+    }
+}
