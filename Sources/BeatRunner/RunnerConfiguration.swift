@@ -27,13 +27,15 @@ public struct RunnerConfiguration: Sendable {
     public var batchSize: Int
     /// Entries from `--schedule-file`, as stored JSON: written only where the key is absent.
     public var seedEntries: [(name: String, json: [UInt8])]
+    /// `--wait-replicas`: each commit waits for this many replicas (README, "Failover").
+    public var replicaWait: ReplicaWait?
 
     public init(
         scheduler: RedisConfiguration, broker: BrokerURL, brokerOptions: BrokerTransportOptions = BrokerTransportOptions(),
         keyPrefix: String = "tasks:meta:", zone: TimeZoneRules = .utc, maxInterval: Duration = .seconds(5),
         reloadInterval: Duration = .seconds(5), lockKey: String = "celery:beat:task_lock", lockTTL: Duration = .seconds(30),
         standbyRetry: Duration = .seconds(1), startingDeadline: Duration? = nil, batchSize: Int = 1000,
-        seedEntries: [(name: String, json: [UInt8])] = []
+        seedEntries: [(name: String, json: [UInt8])] = [], replicaWait: ReplicaWait? = nil
     ) {
         self.scheduler = scheduler
         self.broker = broker
@@ -48,6 +50,7 @@ public struct RunnerConfiguration: Sendable {
         self.startingDeadline = startingDeadline
         self.batchSize = batchSize
         self.seedEntries = seedEntries
+        self.replicaWait = replicaWait
     }
 
     /// When the broker is the scheduler's own Redis server (the common setup), a firing's message

@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var lock: LockOptions
+    @OptionGroup var replication: ReplicationOptions
 
     @Option(
         name: .customLong("max-interval"),
@@ -96,7 +97,8 @@ struct RunCommand: ParsableCommand {
             lockTTL: try lock.resolvedTTL(),
             standbyRetry: .seconds(standbyRetry),
             startingDeadline: startingDeadline.map { .seconds($0) },
-            seedEntries: try seedEntries())
+            seedEntries: try seedEntries(),
+            replicaWait: try replication.resolved())
         Beat(configuration: configuration, logger: Logger(label: "swiftbeat")).run()
     }
 }
