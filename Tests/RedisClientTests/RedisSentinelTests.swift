@@ -107,4 +107,23 @@ struct RedisSentinelTests {
         #expect(moved, "writes reached the promoted replica on \(replica.port); the connection is on \(redis.endpoint)")
         #expect(readOnlyReplies <= 1)
     }
+
+    @Test("sentinels that require a password and TLS are asked with sentinel_kwargs' password and CA")
+    func securedSentinels() throws {
+        let group = try SentinelGroup.start(replicas: 0, security: SentinelGroup.SentinelSecurity(password: "sentinel-pw", tls: true))
+        defer { group.stop() }
+        let certificates = try TestCertificates.shared()
+        var configuration = try RedisConfiguration(url: group.tlsURL)
+        configuration.sentinel?.masterName = SentinelGroup.masterName
+        configuration.sentinel?.tls = RedisConfiguration.TLS(caFile: certificates.caFile)
+        let refused = #expect(throws: RedisClientError.self) { try RedisConnection(configuration: configuration) }
+        #expect(refused?.description.contains("NOAUTH") == true || refused?.description.contains("AUTH") == true, "\(refused?.description ?? "")")
+
+        configuration.sentinel?.password = "sentinel-pw"
+        let redis = try RedisConnection(configuration: configuration)
+        #expect(redis.endpoint == .tcp(host: "127.0.0.1", port: group.servers[0].port))
+        #expect(redis.discoveredBy == .tcp(host: "localhost", port: group.sentinelTLSPorts[0]))
+        #expect(try redis.send("PING") == .status("PONG"))
+        #expect(refused?.description.contains("sentinel-pw") == false)
+    }
 }

@@ -12,7 +12,24 @@ public final class SentinelGroup: @unchecked Sendable {
     public private(set) var servers: [RedisServer] = []
     public private(set) var sentinels: [ManagedProcess] = []
     public let sentinelPorts: [Int]
+    /// With `SentinelSecurity.tls`, each sentinel's TLS port (the plain ones stay, for the sentinels'
+    /// own talk); the test CA's server certificate.
+    public let sentinelTLSPorts: [Int]
+    public let security: SentinelSecurity
     private let directory: URL
+
+    /// A password (`requirepass`) and TLS listeners on the sentinels, for `sentinel_kwargs` tests.
+    public struct SentinelSecurity: Sendable {
+        public var password: String?
+        public var tls: Bool
+        public init(password: String? = nil, tls: Bool = false) {
+            self.password = password
+            self.tls = tls
+        }
+    }
+
+    /// The sentinels' TLS ports as a URL, like `url`.
+    public var tlsURL: String { sentinelTLSPorts.map { "sentinel://localhost:\($0)" }.joined(separator: ";") }
 
     /// `sentinel://127.0.0.1:P1;sentinel://127.0.0.1:P2;sentinel://127.0.0.1:P3`, without a database.
     public var url: String { sentinelPorts.map { "sentinel://127.0.0.1:\($0)" }.joined(separator: ";") }
@@ -21,13 +38,16 @@ public final class SentinelGroup: @unchecked Sendable {
     public static let transportOptions = #"{"master_name": "\#(masterName)"}"#
 
     /// Starts a master with `replicas` replicas and three sentinels watching them.
-    public static func start(replicas: Int = 1) throws -> SentinelGroup {
-        let group = try SentinelGroup()
+    public static func start(replicas: Int = 1, security: SentinelSecurity = SentinelSecurity()) throws -> SentinelGroup {
+        let group = try SentinelGroup(security: security)
         do {
             let master = try RedisServer.start()
             group.servers.append(master)
             for _ in 0..<replicas { _ = try group.addReplica(of: master) }
-            for port in group.sentinelPorts { try group.startSentinel(port: port, watching: master) }
+            for (index, port) in group.sentinelPorts.enumerated() {
+                let tlsPort = group.sentinelTLSPorts.indices.contains(index) ? group.sentinelTLSPorts[index] : nil
+                try group.startSentinel(port: port, tlsPort: tlsPort, watching: master)
+            }
             for sentinel in group.sentinels {
                 for replica in group.servers.dropFirst() {
                     try sentinel.waitForLog(containing: "+slave slave 127.0.0.1:\(replica.port) ")
@@ -44,8 +64,10 @@ public final class SentinelGroup: @unchecked Sendable {
         return group
     }
 
-    private init() throws {
+    private init(security: SentinelSecurity) throws {
+        self.security = security
         sentinelPorts = (0..<3).map { _ in FreePort.loopback() }
+        sentinelTLSPorts = security.tls ? (0..<3).map { _ in FreePort.loopback() } : []
         directory = try temporaryDirectory("sentinels")
     }
 
@@ -85,10 +107,10 @@ public final class SentinelGroup: @unchecked Sendable {
         return promoted
     }
 
-    private func startSentinel(port: Int, watching master: RedisServer) throws {
+    private func startSentinel(port: Int, tlsPort: Int?, watching master: RedisServer) throws {
         let configuration = directory.appendingPathComponent("sentinel-\(port).conf")
         // Sentinel rewrites its file as it learns the group, so each sentinel has its own.
-        try """
+        try ("""
             port \(port)
             bind 127.0.0.1
             dir \(directory.path)
@@ -97,12 +119,25 @@ public final class SentinelGroup: @unchecked Sendable {
             sentinel failover-timeout \(Self.masterName) 10000
             sentinel parallel-syncs \(Self.masterName) 1
 
-            """.write(to: configuration, atomically: true, encoding: .utf8)
+            """ + (try securityLines(tlsPort: tlsPort))).write(to: configuration, atomically: true, encoding: .utf8)
         let sentinel = try ManagedProcess(
             executable: URL(fileURLWithPath: try RedisServer.executablePath()), arguments: [configuration.path, "--sentinel"],
             logURL: directory.appendingPathComponent("sentinel-\(port).log"))
         sentinels.append(sentinel)
         try sentinel.waitForLog(containing: "+monitor master \(Self.masterName)")
+    }
+
+    /// `requirepass` (and `sentinel sentinel-pass`, so the sentinels still talk to each other) and a
+    /// TLS listener, as `security` asks.
+    private func securityLines(tlsPort: Int?) throws -> String {
+        var lines = ""
+        if let password = security.password { lines += "requirepass \(password)\nsentinel sentinel-pass \(password)\n" }
+        if let tlsPort {
+            let certificates = try TestCertificates.shared()
+            lines += "tls-port \(tlsPort)\ntls-cert-file \(certificates.serverCertificateFile)\n"
+            lines += "tls-key-file \(certificates.serverKeyFile)\ntls-ca-cert-file \(certificates.caFile)\ntls-auth-clients no\n"
+        }
+        return lines
     }
 
     public func stop() {
