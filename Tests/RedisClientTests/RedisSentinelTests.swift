@@ -117,7 +117,9 @@ struct RedisSentinelTests {
         configuration.sentinel?.masterName = SentinelGroup.masterName
         configuration.sentinel?.tls = RedisConfiguration.TLS(caFile: certificates.caFile)
         let refused = #expect(throws: RedisClientError.self) { try RedisConnection(configuration: configuration) }
-        #expect(refused?.description.contains("NOAUTH") == true || refused?.description.contains("AUTH") == true, "\(refused?.description ?? "")")
+        #expect(
+            refused?.description == "no sentinel named the master \"mymaster\": "
+                + group.sentinelTLSPorts.map { "localhost:\($0): NOAUTH Authentication required." }.joined(separator: "; "))
 
         configuration.sentinel?.password = "sentinel-pw"
         let redis = try RedisConnection(configuration: configuration)
