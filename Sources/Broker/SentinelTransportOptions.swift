@@ -18,16 +18,7 @@ public struct SentinelTransportOptions: Sendable, Equatable {
 
     /// Parses a transport options JSON object, of which only these two options are read.
     public init(json text: String, what: String) throws(BrokerError) {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(text)
-        } catch {
-            throw BrokerError(.configuration, "\(what): \(error)")
-        }
-        guard let object = value.objectValue else {
-            throw BrokerError(.configuration, "\(what) must be a JSON object, not \(value.typeName)")
-        }
-        try self.init(object: object, what: what)
+        try self.init(object: BrokerTransportOptions.object(json: text, what: what), what: what)
     }
 
     /// Reads the two options from a transport options object; other keys are left to their readers.
