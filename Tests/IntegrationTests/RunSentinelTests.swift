@@ -103,8 +103,8 @@ struct RunSentinelTests {
 /// One failover as the beat's log and the worker saw it, over every entry.
 struct FailoverRound: CustomStringConvertible {
     var tickSentBefore: Int
-    /// The longest time without a firing sent, from the last one before the kill to the first
-    /// three after it (a commit answered just before the kill may be logged just after it).
+    /// The longest time without a firing sent, from the last one before the kill to the first one
+    /// after the promotion (a commit answered just before the kill may be logged just after it).
     var pause: Duration
     /// From the kill to the sentinels' +switch-master (as the test saw it in their logs).
     var promotion: Duration
@@ -119,7 +119,8 @@ struct FailoverRound: CustomStringConvertible {
     init(killedAt: Instant, switchedAt: Instant, before: [RunSentLine], after: [RunSentLine], worker: CeleryWorker) {
         tickSentBefore = before.filter { $0.entry == "tick" }.count
         promotion = .microseconds((switchedAt - killedAt).value)
-        let times = (before.suffix(1) + after.prefix(3)).map(\.at).sorted()
+        let resumed = after.firstIndex { $0.at >= switchedAt } ?? after.count - 1
+        let times = (before.suffix(1) + after.prefix(resumed + 1)).map(\.at).sorted()
         pause = .microseconds(zip(times, times.dropFirst()).map { ($1 - $0).value }.max() ?? 0)
         repeats = 0
         for entry in Set(after.map(\.entry)) {
