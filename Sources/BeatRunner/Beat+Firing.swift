@@ -155,7 +155,7 @@ extension Beat {
         guard let outcome = CommitTransaction.commitOutcome(replies, waited: configuration.replicaWait != nil) else {
             throw ScheduleStoreError(
                 .unavailable,
-                "redis \(connection.configuration.endpoint) refused the commit: \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies.last ?? .null)")")
+                "redis \(connection.endpoint) refused the commit: \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies.last ?? .null)")")
         }
         return outcome
     }
@@ -166,7 +166,7 @@ extension Beat {
         guard let outcome = CommitTransaction.readOutcome(replies, count: count, token: lock.token) else {
             throw ScheduleStoreError(
                 .unavailable,
-                "redis \(connection.configuration.endpoint) answered the read of a group with \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies)")")
+                "redis \(connection.endpoint) answered the read of a group with \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies)")")
         }
         return outcome
     }
