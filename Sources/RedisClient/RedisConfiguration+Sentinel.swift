@@ -27,6 +27,13 @@ extension RedisConfiguration {
             self.tls = tls
         }
 
+        /// How to reach one of the sentinels: their credentials and TLS, the master's timeouts.
+        func connecting(to sentinel: Endpoint, like master: RedisConfiguration) -> RedisConfiguration {
+            RedisConfiguration(
+                endpoint: sentinel, username: username, password: password, tls: tls,
+                connectTimeout: master.connectTimeout, commandTimeout: master.commandTimeout)
+        }
+
         /// `sentinel://h1:26379;sentinel://h2:26379`: the group as a URL lists it, without secrets.
         public var addresses: String { sentinels.map { "sentinel://\($0)" }.joined(separator: ";") }
     }

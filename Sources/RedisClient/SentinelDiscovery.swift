@@ -22,11 +22,8 @@ enum SentinelDiscovery {
         }
         var answers: [String] = []
         for sentinel in group.sentinels {
-            let asking = RedisConfiguration(
-                endpoint: sentinel, username: group.username, password: group.password, tls: group.tls,
-                connectTimeout: configuration.connectTimeout, commandTimeout: configuration.commandTimeout)
             do {
-                let connection = try RedisConnection(configuration: asking)
+                let connection = try RedisConnection(configuration: group.connecting(to: sentinel, like: configuration))
                 defer { connection.close() }
                 let reply = try connection.send("SENTINEL", "get-master-addr-by-name", name)
                 if let parts = reply.array, parts.count == 2, let host = parts[0].string, let port = parts[1].string.flatMap({ Int($0) }) {

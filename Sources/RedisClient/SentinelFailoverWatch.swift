@@ -12,11 +12,8 @@ final class SentinelFailoverWatch {
 
     init?(configuration: RedisConfiguration, sentinel: RedisConfiguration.Endpoint) {
         guard let group = configuration.sentinel, let name = group.masterName else { return nil }
-        let asking = RedisConfiguration(
-            endpoint: sentinel, username: group.username, password: group.password, tls: group.tls,
-            connectTimeout: configuration.connectTimeout, commandTimeout: configuration.commandTimeout)
         do {
-            connection = try RedisConnection(configuration: asking)
+            connection = try RedisConnection(configuration: group.connecting(to: sentinel, like: configuration))
             try connection.subscribe(channels: ["+switch-master"])
         } catch {
             return nil

@@ -10,7 +10,7 @@ public final class SentinelGroup: @unchecked Sendable {
 
     /// Every redis-server started, the first master first; a killed one stays listed, stopped.
     public private(set) var servers: [RedisServer] = []
-    public private(set) var sentinels: [ManagedProcess] = []
+    public private(set) var sentinels: [SentinelProcess] = []
     public let sentinelPorts: [Int]
     /// With `SentinelSecurity.tls`, each sentinel's TLS port (the plain ones stay, for the sentinels'
     /// own talk); the test CA's server certificate.
@@ -120,9 +120,9 @@ public final class SentinelGroup: @unchecked Sendable {
             sentinel parallel-syncs \(Self.masterName) 1
 
             """ + (try securityLines(tlsPort: tlsPort))).write(to: configuration, atomically: true, encoding: .utf8)
-        let sentinel = try ManagedProcess(
-            executable: URL(fileURLWithPath: try RedisServer.executablePath()), arguments: [configuration.path, "--sentinel"],
-            logURL: directory.appendingPathComponent("sentinel-\(port).log"))
+        let sentinel = try SentinelProcess(
+            arguments: [try RedisServer.executablePath(), configuration.path, "--sentinel"],
+            logPath: directory.appendingPathComponent("sentinel-\(port).log").path)
         sentinels.append(sentinel)
         try sentinel.waitForLog(containing: "+monitor master \(Self.masterName)")
     }
@@ -141,8 +141,61 @@ public final class SentinelGroup: @unchecked Sendable {
     }
 
     public func stop() {
-        for sentinel in sentinels { sentinel.stop(grace: .seconds(5)) }
+        for sentinel in sentinels { sentinel.stop() }
         sentinels = []
         for server in servers { server.stop() }
     }
+}
+
+/// One `redis-server --sentinel`, started with posix_spawn like `RedisServer` (Foundation's
+/// `Process` leaves allocations LeakSanitizer reports, and `scripts/leak-check-redis` runs the
+/// Sentinel tests), stopped by its pid.
+public final class SentinelProcess: @unchecked Sendable {
+    private let lock = NSLock()
+    private var processID: pid_t?
+    public let logPath: String
+
+    init(arguments: [String], logPath: String) throws {
+        self.logPath = logPath
+        processID = try spawn(arguments, output: logPath)
+    }
+
+    deinit { stop() }
+
+    public var log: String { textOfFile(logPath) }
+
+    public func waitForLog(containing text: String, timeout: Duration = .seconds(60)) throws {
+        try waitUntil("\"\(text)\" in \(logPath)", timeout: timeout) { log.contains(text) }
+    }
+
+    /// SIGTERM, then SIGKILL after 10 s; waits for the process to exit.
+    public func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let processID else { return }
+        self.processID = nil
+        kill(processID, SIGTERM)
+        var status: Int32 = 0
+        if !RedisServer.waitUntil(timeout: .seconds(10), { waitpid(processID, &status, WNOHANG) == processID }) {
+            kill(processID, SIGKILL)
+            waitpid(processID, &status, 0)
+        }
+    }
+}
+
+/// The text of a file that a server may be writing, "" when it cannot be read. Plain read(2):
+/// `String(contentsOfFile:)` leaves a buffer behind that LeakSanitizer reports when it reads a file
+/// another process is still writing (`scripts/leak-check-redis` runs the tests that poll logs).
+func textOfFile(_ path: String) -> String {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return "" }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = read(descriptor, &chunk, chunk.count)
+        if count <= 0 { break }
+        bytes += chunk[..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
