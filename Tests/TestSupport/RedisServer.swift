@@ -127,13 +127,7 @@ public final class RedisServer: @unchecked Sendable {
         defer { lock.unlock() }
         guard let processID else { return }
         self.processID = nil
-        kill(processID, SIGTERM)
-        kill(processID, SIGCONT)  // a suspended server handles SIGTERM only once it runs again
-        if !Self.waitUntil(timeout: .seconds(10), { Self.hasExited(processID) }) {
-            kill(processID, SIGKILL)
-            var status: Int32 = 0
-            waitpid(processID, &status, 0)
-        }
+        terminate(processID)
     }
 
     /// Kills the server with SIGKILL, as a crashed host would look: no shutdown, no goodbye to replicas.
@@ -233,6 +227,18 @@ extension RedisServer {
             usleep(5_000)
         }
         return true
+    }
+}
+
+/// Stops a process `spawn` started: SIGTERM (and SIGCONT, since a suspended process handles
+/// SIGTERM only once it runs again), then SIGKILL after 10 s; waits for it to exit.
+func terminate(_ processID: pid_t) {
+    kill(processID, SIGTERM)
+    kill(processID, SIGCONT)
+    var status: Int32 = 0
+    if !RedisServer.waitUntil(timeout: .seconds(10), { waitpid(processID, &status, WNOHANG) == processID }) {
+        kill(processID, SIGKILL)
+        waitpid(processID, &status, 0)
     }
 }
 

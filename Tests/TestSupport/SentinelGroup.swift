@@ -174,12 +174,7 @@ public final class SentinelProcess: @unchecked Sendable {
         defer { lock.unlock() }
         guard let processID else { return }
         self.processID = nil
-        kill(processID, SIGTERM)
-        var status: Int32 = 0
-        if !RedisServer.waitUntil(timeout: .seconds(10), { waitpid(processID, &status, WNOHANG) == processID }) {
-            kill(processID, SIGKILL)
-            waitpid(processID, &status, 0)
-        }
+        terminate(processID)
     }
 }
 
