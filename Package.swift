@@ -83,6 +83,9 @@ let package = Package(
         .target(name: "CRabbitMQ", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         // libmicrohttpd, from Debian's libmicrohttpd-dev, opened with dlopen at `run --http` (see its header).
         .target(name: "CMicroHTTPD", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        // TLS for Redis over Debian's libssl-dev (headers only): libssl is opened at the first
+        // rediss:// connection, as librabbitmq is at the first AMQP one (see its header for why).
+        .target(name: "CRedisTLS", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
 
         // Pure building blocks, no Foundation: the beat must stay small (see README, "Performance").
         .target(name: "JSON", swiftSettings: strictness),
@@ -94,7 +97,7 @@ let package = Package(
 
 
         // Thin owners of the C handles.
-        .target(name: "RedisClient", dependencies: ["CHiredis"], swiftSettings: strictness),
+        .target(name: "RedisClient", dependencies: ["CHiredis", "CRedisTLS"], swiftSettings: strictness),
         .target(name: "AMQPClient", dependencies: ["CRabbitMQ"], swiftSettings: strictness),
 
         // Celery's protocol v2 and the brokers that carry it.
@@ -142,7 +145,8 @@ let package = Package(
         .testTarget(name: "CeleryRoutingTests", dependencies: ["CeleryRouting", "JSON"], swiftSettings: strictness),
         .testTarget(name: "CeleryConfigTests", dependencies: ["CeleryConfig", "CeleryRouting", "JSON"], swiftSettings: strictness),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime", "TestSupport"], swiftSettings: strictness),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strictness),
+        .testTarget(
+            name: "RedisClientTests", dependencies: ["RedisClient", "CRedisTLS", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], swiftSettings: strictness),
         .testTarget(
             name: "CeleryMessageTests", dependencies: ["CeleryMessage", "JSON", "TestSupport"],

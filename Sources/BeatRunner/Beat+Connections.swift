@@ -14,8 +14,15 @@ extension Beat {
         guard !redisBackoff.isWaiting(at: now) else { return false }
         if redis == nil {
             do {
-                redis = try RedisConnection(configuration: configuration.scheduler)
-                logger.info("connected to the scheduler's redis", metadata: ["redis": "\(configuration.scheduler.redactedURL)"])
+                let connection = try RedisConnection(configuration: configuration.scheduler)
+                redis = connection
+                var metadata: Logger.Metadata = ["redis": "\(configuration.scheduler.redactedURL)"]
+                if let sentinel = connection.discoveredBy {
+                    // Behind Sentinel the URL names the sentinels: say which master they named.
+                    metadata["master"] = "\(connection.endpoint)"
+                    metadata["sentinel"] = "\(sentinel)"
+                }
+                logger.info("connected to the scheduler's redis", metadata: metadata)
             } catch {
                 redisFailed(error.description)
                 return false

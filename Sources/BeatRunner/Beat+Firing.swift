@@ -88,7 +88,8 @@ extension Beat {
     private func send(on lane: inout FiringLane, read keys: [String], now: Instant, due: Instant) throws(RedisClientError) {
         do {
             if let batch = lane.built {
-                let replies = try lane.connection.write(CommitTransaction.commitRequest(batch.firings, push: push, format: format))
+                let replies = try lane.connection.write(
+                    CommitTransaction.commitRequest(batch.firings, push: push, format: format, wait: configuration.replicaWait))
                 lane.commitSent = (batch, replies)
                 lane.built = nil
             }
@@ -104,8 +105,10 @@ extension Beat {
     /// group read. False when the lock is no longer this node's.
     private func finish(_ lane: inout FiringLane) throws -> Bool {
         if let (batch, replies) = lane.commitSent {
-            let outcome = try commitOutcome(lane.connection.readReplies(replies), on: lane.connection)
+            let commitReplies = try lane.connection.readReplies(replies)
+            let outcome = try commitOutcome(commitReplies, on: lane.connection)
             lane.commitSent = nil
+            if outcome != .aborted { checkReplicated(commitReplies) }
             finishCommit(batch, outcome: outcome)
         }
         guard let (keys, now, due, replies) = lane.readSent else { return true }
@@ -152,10 +155,10 @@ extension Beat {
     static var commitGroupSize: Int { 50 }
 
     private func commitOutcome(_ replies: [RedisReply], on connection: RedisConnection) throws(ScheduleStoreError) -> CommitTransaction.CommitOutcome {
-        guard let outcome = CommitTransaction.commitOutcome(replies) else {
+        guard let outcome = CommitTransaction.commitOutcome(replies, waited: configuration.replicaWait != nil) else {
             throw ScheduleStoreError(
                 .unavailable,
-                "redis \(connection.configuration.endpoint) refused the commit: \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies.last ?? .null)")")
+                "redis \(connection.endpoint) refused the commit: \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies.last ?? .null)")")
         }
         return outcome
     }
@@ -166,9 +169,22 @@ extension Beat {
         guard let outcome = CommitTransaction.readOutcome(replies, count: count, token: lock.token, format: format) else {
             throw ScheduleStoreError(
                 .unavailable,
-                "redis \(connection.configuration.endpoint) answered the read of a group with \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies)")")
+                "redis \(connection.endpoint) answered the read of a group with \(replies.lazy.compactMap(\.errorMessage).first ?? "\(replies)")")
         }
         return outcome
+    }
+
+    /// With `--wait-replicas`, warns (once in a while) when a commit reached fewer replicas than
+    /// asked within the timeout: its firings stand, but a failover now could repeat them.
+    private func checkReplicated(_ replies: [RedisReply]) {
+        guard let wait = configuration.replicaWait else { return }
+        let acknowledged = CommitTransaction.replicasAcknowledged(replies) ?? 0
+        guard acknowledged < wait.replicas else { return }
+        logRepeating("replicas") {
+            logger.warning(
+                "a commit reached \(acknowledged) of \(wait.replicas) replicas within the wait timeout; a failover now could repeat its firings",
+                metadata: ["redis": "\(configuration.scheduler.redactedURL)"])
+        }
     }
 
     /// A batch read and built, waiting for its commit.

@@ -147,7 +147,8 @@ public final class Beat {
             if let retry = pending.map(\.nextAttemptAt).min() { deadlines.append(retry) }
         }
         // A reload in progress goes on at once (a page per turn).
-        let busy = reloadPass != nil && !redisBackoff.isWaiting(at: now)
+        // Over TLS, decrypted change messages may wait in OpenSSL where poll(2) cannot see them.
+        let busy = (reloadPass != nil && !redisBackoff.isWaiting(at: now)) || subscriber?.hasBufferedInput == true
         let deadline = busy ? now : max(now, deadlines.min() ?? now)
         wakeup.wait(microseconds: deadline - now, socket: subscriber?.fileDescriptor)
     }

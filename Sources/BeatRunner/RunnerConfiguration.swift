@@ -32,6 +32,8 @@ public struct RunnerConfiguration: Sendable {
     public var batchSize: Int
     /// Entries from `--schedule-file`, as stored JSON: written only where the key is absent.
     public var seedEntries: [(name: String, json: [UInt8])]
+    /// `--wait-replicas`: each commit waits for this many replicas (README, "Failover").
+    public var replicaWait: ReplicaWait?
 
     public init(
         scheduler: RedisConfiguration, broker: BrokerURL, brokerOptions: BrokerTransportOptions = BrokerTransportOptions(),
@@ -39,7 +41,7 @@ public struct RunnerConfiguration: Sendable {
         keyPrefix: String = "tasks:meta:", zone: TimeZoneRules = .utc, maxInterval: Duration = .seconds(5),
         reloadInterval: Duration = .seconds(5), lockKey: String = "celery:beat:task_lock", lockTTL: Duration = .seconds(30),
         standbyRetry: Duration = .seconds(1), startingDeadline: Duration? = nil, batchSize: Int = 1000,
-        seedEntries: [(name: String, json: [UInt8])] = []
+        seedEntries: [(name: String, json: [UInt8])] = [], replicaWait: ReplicaWait? = nil
     ) {
         self.scheduler = scheduler
         self.broker = broker
@@ -56,13 +58,17 @@ public struct RunnerConfiguration: Sendable {
         self.startingDeadline = startingDeadline
         self.batchSize = batchSize
         self.seedEntries = seedEntries
+        self.replicaWait = replicaWait
     }
 
     /// When the broker is the scheduler's own Redis server (the common setup), a firing's message
     /// is pushed in the same transaction that writes its run state back, so both happen or neither does.
     var sameServerPush: CommitTransaction.Push? {
         guard case .redis(let brokerRedis) = broker, brokerRedis.endpoint == scheduler.endpoint,
-            brokerRedis.username == scheduler.username, brokerRedis.password == scheduler.password
+            brokerRedis.username == scheduler.username, brokerRedis.password == scheduler.password,
+            // Behind sentinels, the same group and the same master name.
+            brokerRedis.sentinel?.sentinels == scheduler.sentinel?.sentinels,
+            brokerRedis.sentinel == nil || brokerOptions.sentinel.masterName == scheduler.sentinel?.masterName
         else { return nil }
         return CommitTransaction.Push(brokerDatabase: brokerRedis.database, scheduleDatabase: scheduler.database)
     }

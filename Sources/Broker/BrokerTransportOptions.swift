@@ -8,20 +8,15 @@ public struct BrokerTransportOptions: Sendable, Equatable {
     public var globalKeyPrefix: String = ""
     public var prioritySteps: [Int] = KombuRedisEnvelope.defaultPrioritySteps
     public var prioritySeparator: String = KombuRedisEnvelope.defaultPrioritySeparator
+    /// `master_name` and `sentinel_kwargs`, for a `sentinel://` broker URL.
+    public var sentinel = SentinelTransportOptions()
 
     public init() {}
 
     /// Parses the JSON object; unknown options are ignored, as kombu ignores those of other transports.
     public init(json text: String) throws(BrokerError) {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(text)
-        } catch {
-            throw BrokerError(.configuration, "broker transport options: \(error)")
-        }
-        guard let object = value.objectValue else {
-            throw BrokerError(.configuration, "broker transport options must be a JSON object, not \(value.typeName)")
-        }
+        let object = try Self.object(json: text, what: "broker transport options")
+        sentinel = try SentinelTransportOptions(object: object, what: "broker transport options")
         if let prefix = object["global_keyprefix"] {
             guard let prefix = prefix.stringValue else {
                 throw BrokerError(.configuration, "broker transport option global_keyprefix must be a string")
@@ -43,6 +38,21 @@ public struct BrokerTransportOptions: Sendable, Equatable {
             }
             prioritySeparator = separator
         }
+    }
+
+    /// The JSON object of a transport options text, as kombu takes them: anything else is refused,
+    /// naming `what` (whose options they are).
+    static func object(json text: String, what: String) throws(BrokerError) -> JSONObject {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(text)
+        } catch {
+            throw BrokerError(.configuration, "\(what): \(error)")
+        }
+        guard let object = value.objectValue else {
+            throw BrokerError(.configuration, "\(what) must be a JSON object, not \(value.typeName)")
+        }
+        return object
     }
 
     public var envelope: KombuRedisEnvelope {

@@ -8,12 +8,12 @@ public enum BrokerURL: Sendable, Equatable, CustomStringConvertible {
     case redis(RedisConfiguration)
     case amqp(AMQPConfiguration)
 
-    /// `redis://`, `unix://` for kombu's Redis transport; `amqp://`, `amqps://`, `pyamqp://`,
+    /// `redis://`, `rediss://`, `unix://` and `sentinel://` for kombu's Redis transport; `amqp://`, `amqps://`, `pyamqp://`,
     /// `librabbitmq://` (and `;`-separated failover lists of them) for RabbitMQ.
     public init(_ url: String) throws(BrokerError) {
         let scheme = url.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
         switch scheme {
-        case "redis", "rediss", "unix":
+        case "redis", "rediss", "unix", "sentinel":
             do {
                 self = .redis(try RedisConfiguration(url: url))
             } catch {
@@ -48,6 +48,7 @@ public enum BrokerURL: Sendable, Equatable, CustomStringConvertible {
     ) throws(BrokerError) -> any Broker {
         switch self {
         case .redis(let configuration):
+            let configuration = try options.sentinel.applied(to: configuration, option: "--broker-transport-options")
             do {
                 return RedisBroker(connection: try RedisConnection(configuration: configuration), options: options)
             } catch {

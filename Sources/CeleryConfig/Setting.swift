@@ -26,8 +26,17 @@ public struct Setting: Hashable, Sendable, CustomStringConvertible {
     // Where things are.
     public static let brokerURL = Setting("broker_url", environment: ["CELERY_BROKER_URL", "BROKER_URL"])
     public static let brokerTransportOptions = Setting("broker_transport_options")
+    /// TLS for a Redis broker: `true` or redis-py's `ssl_*` options.
+    public static let brokerUseSSL = Setting("broker_use_ssl")
+    /// The same for the scheduler's Redis.
+    public static let schedulerUseSSL = Setting("CELERY_REDIS_SCHEDULER_USE_SSL")
     public static let schedulerURL = Setting("CELERY_REDIS_SCHEDULER_URL")
     public static let keyPrefix = Setting("CELERY_REDIS_SCHEDULER_KEY_PREFIX")
+    /// kombu's Sentinel options (`master_name`, `sentinel_kwargs`) for the scheduler's Redis.
+    public static let schedulerTransportOptions = Setting("CELERY_REDIS_SCHEDULER_TRANSPORT_OPTIONS")
+    /// `WAIT numreplicas timeout` after each commit (README, "Redis over TLS and behind Sentinel").
+    public static let schedulerWaitReplicas = Setting("CELERY_REDIS_SCHEDULER_WAIT_REPLICAS")
+    public static let schedulerWaitTimeout = Setting("CELERY_REDIS_SCHEDULER_WAIT_TIMEOUT")
     public static let lockKey = Setting("CELERY_REDIS_SCHEDULER_LOCK_KEY")
     public static let lockTTL = Setting("CELERY_REDIS_SCHEDULER_LOCK_TTL")
     public static let timezone = Setting("timezone")
@@ -66,7 +75,8 @@ public struct Setting: Hashable, Sendable, CustomStringConvertible {
 
     /// Every setting swiftbeat reads; a Celery setting not here is reported as ignored.
     public static let used: [Setting] = [
-        .brokerURL, .brokerTransportOptions, .schedulerURL, .keyPrefix, .lockKey, .lockTTL, .timezone,
+        .brokerURL, .brokerTransportOptions, .brokerUseSSL, .schedulerUseSSL, .schedulerURL, .keyPrefix, .schedulerTransportOptions, .schedulerWaitReplicas,
+        .schedulerWaitTimeout, .lockKey, .lockTTL, .timezone,
         .store, .redbeatKeyPrefix, .redbeatLockKey, .redbeatLockTimeout,
         .beatSchedule, .beatMaxLoopInterval, .beatCronStartingDeadline, .reloadInterval, .standbyRetry, .logLevel, .logFormat, .http,
         .taskRoutes, .taskQueues, .taskDefaultQueue, .taskDefaultExchange, .taskDefaultExchangeType,

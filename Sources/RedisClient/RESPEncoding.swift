@@ -2,10 +2,10 @@
 /// `*<count>\r\n` then `$<length>\r\n<bytes>\r\n` per argument. Length-prefixed, so any byte
 /// (NUL, "\r\n") may appear inside an argument.
 ///
-/// swiftbeat formats requests itself and hands hiredis finished bytes
-/// (`redisAppendFormattedCommand`) rather than argv arrays: a batch of thousands of commands
-/// becomes one contiguous buffer, instead of per-argument C pointers and lengths that Swift
-/// would have to pin and hiredis would encode again.
+/// swiftbeat formats requests itself and writes the finished bytes to the socket (or TLS) as
+/// they are, rather than argv arrays for a C library: a batch of thousands of commands becomes
+/// one contiguous buffer, instead of per-argument C pointers and lengths that Swift would have to
+/// pin and a library would encode again.
 ///
 /// `@inlinable` so that a caller's `append("LPUSH", key, body)` is specialised for its
 /// argument types in the caller's module; unspecialised, the variadic generic costs about

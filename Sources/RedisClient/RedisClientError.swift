@@ -12,6 +12,9 @@ public struct RedisClientError: Error, Sendable, Equatable, CustomStringConverti
         case invalidConfiguration
         /// The TCP or unix socket connection could not be made (refused, unreachable, connect timeout).
         case connectFailed
+        /// TLS failed: the server's certificate did not verify (CA, host name), or the server
+        /// refused the client's certificate. Retrying will not help until a setting changes.
+        case tlsFailed
         /// The server rejected AUTH.
         case authenticationFailed
         /// The server rejected SELECT of the configured database.
@@ -20,9 +23,9 @@ public struct RedisClientError: Error, Sendable, Equatable, CustomStringConverti
         case timedOut
         /// The server closed or reset the connection.
         case connectionClosed
-        /// Any other socket or hiredis failure.
+        /// Any other socket, TLS or RESP failure.
         case ioFailed
-        /// The server sent bytes hiredis could not parse as RESP.
+        /// The server sent bytes that are not RESP.
         case protocolViolation
         /// The connection was closed with `close()`, or is down after a failed read.
         case notConnected

@@ -1,13 +1,23 @@
 extension RedisConfiguration {
     /// Parses `redis://[[user]:password@]host[:port][/db]`, `unix://[[user]:password@]/path[?db=N]`
-    /// and `redis://[::1]:6379`, with `db` and `password` also accepted as query parameters.
+    /// and `redis://[::1]:6379`, with `db` and `password` also accepted as query parameters, and
+    /// `rediss://` (TLS) with redis-py's and kombu's `ssl_cert_reqs`, `ssl_ca_certs`,
+    /// `ssl_certfile`, `ssl_keyfile` and `ssl_check_hostname` (see `TLS`).
     ///
-    /// An empty host means `localhost`, as in redis-py and kombu. `rediss://` is refused
-    /// because hiredis 0.14 has no TLS; silently connecting in clear text would be worse.
-    /// Unknown query parameters are refused rather than ignored, so that a typo or an
-    /// unsupported option (`ssl_cert_reqs=...`) is noticed at start-up.
+    /// An empty host means `localhost`, as in redis-py and kombu. Unknown query parameters are
+    /// refused rather than ignored, so that a typo is noticed at start-up; so are `ssl_*` options
+    /// on a `redis://` URL (as kombu does), which would otherwise connect in clear text.
     public init(url: String) throws(RedisClientError) {
-        func fail(_ problem: String) -> RedisClientError { .invalidURL(url, problem) }
+        if url.lowercased().hasPrefix("sentinel://") {
+            self = try Self.parsingSentinelURL(url)
+        } else {
+            try self.init(parsing: url, whole: url, defaultPort: Self.defaultPort)
+        }
+    }
+
+    /// One URL, or one `;`-separated part of the sentinel URL `whole` (which errors quote).
+    init(parsing url: String, whole: String, defaultPort: Int) throws(RedisClientError) {
+        func fail(_ problem: String) -> RedisClientError { .invalidURL(whole, problem) }
 
         guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else {
             throw fail("it has no scheme; write redis://host:6379/0 or unix:///path/to/redis.sock")
@@ -15,13 +25,10 @@ extension RedisConfiguration {
         let scheme = url[..<colon].lowercased()
         var rest = url[url.index(colon, offsetBy: 3)...]
         switch scheme {
-        case "redis", "unix": break
-        case "rediss":
-            throw fail(
-                "rediss:// (TLS) is not supported: hiredis 0.14 has no TLS; "
-                    + "reach redis through a TLS tunnel (stunnel, spiped) or a unix socket instead")
+        case "redis", "rediss", "unix": break
+        case "sentinel" where defaultPort == Sentinel.defaultPort: break
         default:
-            throw fail("unsupported scheme \"\(scheme)\"; use redis:// or unix://")
+            throw fail("unsupported scheme \"\(scheme)\"; use redis://, rediss:// or unix://")
         }
         if rest.contains("#") { throw fail("unexpected \"#\" fragment") }
 
@@ -33,8 +40,8 @@ extension RedisConfiguration {
                     throw fail("unexpected \"@\" in the query; percent-encode \"?\" as %3F and \"@\" as %40 in a password")
                 }
                 let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let name = try percentDecoded(parts[0], what: "a query parameter name", in: url)
-                let value = try percentDecoded(parts.count == 2 ? parts[1] : "", what: "query parameter \"\(name)\"", in: url)
+                let name = try percentDecoded(parts[0], what: "a query parameter name", in: whole)
+                let value = try percentDecoded(parts.count == 2 ? parts[1] : "", what: "query parameter \"\(name)\"", in: whole)
                 query.append((name, value))
             }
             rest = rest[..<questionMark]
@@ -49,10 +56,10 @@ extension RedisConfiguration {
             let userinfo = rest[..<at]
             rest = rest[rest.index(after: at)...]
             if let separator = userinfo.firstIndex(of: ":") {
-                username = try percentDecoded(userinfo[..<separator], what: "the user name", in: url)
-                password = try percentDecoded(userinfo[userinfo.index(after: separator)...], what: "the password", in: url)
+                username = try percentDecoded(userinfo[..<separator], what: "the user name", in: whole)
+                password = try percentDecoded(userinfo[userinfo.index(after: separator)...], what: "the password", in: whole)
             } else {
-                username = try percentDecoded(userinfo, what: "the user name", in: url)
+                username = try percentDecoded(userinfo, what: "the user name", in: whole)
             }
         }
 
@@ -61,16 +68,23 @@ extension RedisConfiguration {
         let path = rest[authorityEnd...]
 
         var database: Int?
+        var tlsOptions: [(name: String, value: String)] = []
         for (name, value) in query {
             switch name {
+            case _ where name.hasPrefix("ssl_"):
+                guard scheme == "rediss" || scheme == "sentinel" else {
+                    throw fail("\(name) needs TLS: write rediss:// instead of \(scheme)://")
+                }
+                guard !tlsOptions.contains(where: { $0.name == name }) else { throw fail("\(name) is given twice") }
+                tlsOptions.append((name, value))
             case "db":
                 guard database == nil else { throw fail("the database is given twice") }
-                database = try parsedDatabase(value, in: url)
+                database = try parsedDatabase(value, in: whole)
             case "password":
                 guard password == nil else { throw fail("the password is given twice") }
                 password = value
             default:
-                throw fail("unknown query parameter \"\(name)\"; supported: db, password")
+                throw fail("unknown query parameter \"\(name)\"; supported: db, password" + (scheme == "redis" ? "" : ", " + tlsParameterNames))
             }
         }
 
@@ -79,15 +93,15 @@ extension RedisConfiguration {
             guard authority.isEmpty else {
                 throw fail("a unix socket URL names no host; write unix:///path/to/redis.sock")
             }
-            let socketPath = try percentDecoded(path, what: "the socket path", in: url)
+            let socketPath = try percentDecoded(path, what: "the socket path", in: whole)
             guard socketPath.count > 1 else { throw fail("it has no socket path") }
             endpoint = .unixSocket(path: socketPath)
         } else {
-            endpoint = try parsedTCPEndpoint(authority, in: url)
+            endpoint = try parsedTCPEndpoint(authority, in: whole, defaultPort: defaultPort)
             let databaseText = path.dropFirst()
             if !databaseText.isEmpty {
                 guard database == nil else { throw fail("the database is given twice") }
-                database = try parsedDatabase(databaseText, in: url)
+                database = try parsedDatabase(databaseText, in: whole)
             }
         }
 
@@ -99,11 +113,65 @@ extension RedisConfiguration {
                 "it names a user but no password; write \(scheme)://USER:PASSWORD@... for an ACL user, "
                     + "or \(scheme)://:PASSWORD@... for the default user")
         }
-        self.init(endpoint: endpoint, username: username, password: password, database: database ?? 0)
+        // A sentinel URL has no TLS scheme of its own: its ssl_* options ask for TLS to the master.
+        let tls = scheme == "rediss" || (scheme == "sentinel" && !tlsOptions.isEmpty) ? try RedisConfiguration.TLS(options: tlsOptions, problem: fail) : nil
+        self.init(endpoint: endpoint, username: username, password: password, database: database ?? 0, tls: tls)
     }
 }
 
-private func parsedTCPEndpoint(_ authority: Substring, in url: String) throws(RedisClientError) -> RedisConfiguration.Endpoint {
+private let tlsParameterNames = "ssl_cert_reqs, ssl_ca_certs, ssl_certfile, ssl_keyfile, ssl_check_hostname"
+
+extension RedisConfiguration.TLS {
+    /// The `ssl_*` options as redis-py reads them (from the `sentinel_kwargs` transport option):
+    /// an error's description is the problem alone, for the caller to say where it was found.
+    public init(options: [(name: String, value: String)]) throws(RedisClientError) {
+        try self.init(options: options) { RedisClientError(.invalidConfiguration, $0) }
+    }
+
+    /// The `ssl_*` options as redis-py reads them, from a `rediss://` URL's query or from
+    /// `init(options:)`; `problem` turns a complaint into the caller's error.
+    init(
+        options: [(name: String, value: String)], problem fail: (String) -> RedisClientError
+    ) throws(RedisClientError) {
+        var requirement = CertificateRequirement.required
+        var checkHostname: Bool?
+        var files: [String: String] = [:]
+        for (name, value) in options {
+            switch name {
+            case "ssl_cert_reqs":
+                guard let parsed = Self.certificateRequirement(named: value) else {
+                    throw fail("ssl_cert_reqs \"\(value)\" is not one of required, optional, none (or CERT_REQUIRED, CERT_OPTIONAL, CERT_NONE)")
+                }
+                requirement = parsed
+            case "ssl_check_hostname":
+                switch value.lowercased() {
+                case "true", "yes", "on", "1": checkHostname = true
+                case "false", "no", "off", "0": checkHostname = false
+                default: throw fail("ssl_check_hostname \"\(value)\" is not true or false")
+                }
+            case "ssl_ca_certs", "ssl_certfile", "ssl_keyfile":
+                guard !value.isEmpty else { throw fail("\(name) is empty; give a file path") }
+                files[name] = value
+            default:
+                throw fail("unknown option \"\(name)\"; supported: \(tlsParameterNames)")
+            }
+        }
+        if files["ssl_keyfile"] != nil, files["ssl_certfile"] == nil {
+            throw fail("ssl_keyfile without ssl_certfile; give the client certificate too")
+        }
+        if checkHostname == true, requirement == .none {
+            // Python refuses this combination too: a host name means nothing on a certificate that is not checked.
+            throw fail("ssl_check_hostname=true needs a verified certificate; it cannot go with ssl_cert_reqs=none")
+        }
+        self.init(
+            certificateRequirement: requirement, caFile: files["ssl_ca_certs"], certificateFile: files["ssl_certfile"],
+            keyFile: files["ssl_keyfile"], checkHostname: checkHostname)
+    }
+}
+
+private func parsedTCPEndpoint(
+    _ authority: Substring, in url: String, defaultPort: Int
+) throws(RedisClientError) -> RedisConfiguration.Endpoint {
     var host: Substring
     var port: Substring?
     if authority.hasPrefix("[") {
@@ -131,7 +199,7 @@ private func parsedTCPEndpoint(_ authority: Substring, in url: String) throws(Re
     guard !hostName.contains(where: { $0 == " " || $0 == "/" }) else {
         throw .invalidURL(url, "host \"\(hostName)\" is not a host name or address")
     }
-    guard let port else { return .tcp(host: hostName, port: RedisConfiguration.defaultPort) }
+    guard let port else { return .tcp(host: hostName, port: defaultPort) }
     guard let number = decimal(port), (1...65535).contains(number) else {
         throw .invalidURL(url, "port \"\(port)\" is not a number in 1...65535")
     }

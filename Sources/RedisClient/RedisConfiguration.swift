@@ -1,7 +1,7 @@
 /// Where one redis server is and how to log in to it, checked once when it is made.
 ///
-/// Usually parsed from a URL with `init(url:)`, the same URLs Celery and redis-py accept
-/// for plain (non-TLS) redis. `description` is the redacted URL, so printing a
+/// Usually parsed from a URL with `init(url:)`, the same URLs Celery and redis-py accept,
+/// `rediss://` (TLS) included. `description` is the redacted URL, so printing a
 /// configuration never prints its password.
 public struct RedisConfiguration: Sendable, Equatable {
     public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
@@ -29,6 +29,11 @@ public struct RedisConfiguration: Sendable, Equatable {
     /// Nil means no AUTH at all.
     public var password: String?
     public var database: Int
+    /// TLS settings; nil for a plain connection (`redis://`, `unix://`).
+    public var tls: TLS?
+    /// The Sentinel group that names the master (`sentinel://`); then `endpoint` is only the first
+    /// sentinel, and each connect asks the group where the master is.
+    public var sentinel: Sentinel?
     /// Bounds the TCP or unix socket connect. Host name resolution is not bounded by it.
     public var connectTimeout: Duration
     /// Bounds each wait for the socket to accept or deliver bytes, not a whole call: a
@@ -40,6 +45,8 @@ public struct RedisConfiguration: Sendable, Equatable {
         username: String? = nil,
         password: String? = nil,
         database: Int = 0,
+        tls: TLS? = nil,
+        sentinel: Sentinel? = nil,
         connectTimeout: Duration = RedisConfiguration.defaultTimeout,
         commandTimeout: Duration = RedisConfiguration.defaultTimeout
     ) {
@@ -47,6 +54,8 @@ public struct RedisConfiguration: Sendable, Equatable {
         self.username = username
         self.password = password
         self.database = database
+        self.tls = tls
+        self.sentinel = sentinel
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
     }
@@ -56,8 +65,18 @@ public struct RedisConfiguration: Sendable, Equatable {
         let secret = password == nil ? "" : ":***"
         let user = username.map(percentEncodedUserinfo) ?? ""
         let userinfo = username == nil && password == nil ? "" : "\(user)\(secret)@"
+        // File paths are not secrets, and a reader debugging TLS needs them.
+        let tlsQuery = (tls?.queryParameters ?? []).map { "\($0)=\($1)" }.joined(separator: "&")
+        if let sentinel {
+            // The master's credentials on the first part, as kombu writes them.
+            let first = sentinel.sentinels.first.map { "sentinel://\(userinfo)\($0)" } ?? "sentinel://"
+            let rest = sentinel.sentinels.dropFirst().map { ";sentinel://\($0)" }.joined()
+            return first + rest + "/\(database)" + (tlsQuery.isEmpty ? "" : "?" + tlsQuery)
+        }
         switch endpoint {
-        case .tcp: return "redis://\(userinfo)\(endpoint)/\(database)"
+        case .tcp:
+            let scheme = tls == nil ? "redis" : "rediss"
+            return "\(scheme)://\(userinfo)\(endpoint)/\(database)" + (tlsQuery.isEmpty ? "" : "?" + tlsQuery)
         case .unixSocket(let path): return "unix://\(userinfo)\(path)?db=\(database)"
         }
     }
@@ -73,7 +92,8 @@ extension RedisConfiguration: CustomStringConvertible, CustomDebugStringConverti
             self,
             children: [
                 "endpoint": endpoint, "username": username as Any, "password": password == nil ? "nil" : "***",
-                "database": database, "connectTimeout": connectTimeout, "commandTimeout": commandTimeout,
+                "database": database, "tls": tls as Any,
+                "sentinel": sentinel.map { "\($0.addresses) master \($0.masterName ?? "?")" } as Any, "connectTimeout": connectTimeout, "commandTimeout": commandTimeout,
             ])
     }
 }

@@ -56,9 +56,7 @@ extension RedisConnection {
             if !replies.isEmpty { return replies }
             let remaining = clock.now.duration(to: deadline)
             guard remaining > .zero else { return [] }
-            let (seconds, attoseconds) = remaining.components
-            let milliseconds = min(seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000, Int64(Int32.max))
-            _ = try currentContext().waitForInput(milliseconds: Int32(milliseconds))
+            _ = try currentContext().waitForInput(milliseconds: milliseconds(remaining))
         }
     }
 }

@@ -1,10 +1,6 @@
-internal import CHiredis
-internal import Glibc
-
-/// A blocking connection to one redis server, over hiredis.
+/// A blocking connection to one redis server, over TCP, a unix socket or TLS (`RedisTransport`).
 ///
-/// Not `Sendable`, on purpose: a hiredis context is a byte stream with one output buffer
-/// and one reply reader, so two threads using it at once would interleave requests and
+/// Not `Sendable`, on purpose: a transport is a byte stream with one reply reader, so two threads using it at once would interleave requests and
 /// take each other's replies. Use a connection from one thread at a time; from async code,
 /// own it in an actor pinned to its own serial executor, so that its blocking calls never
 /// hold a thread of the cooperative pool (see docs/style-by-example.md, section 4).
@@ -16,12 +12,23 @@ internal import Glibc
 /// `commandsMayHaveRun` is true, only the caller can tell whether running it twice is safe.
 public final class RedisConnection {
     public let configuration: RedisConfiguration
+    /// The server this connection talks to, or last talked to: `configuration.endpoint`, or with a
+    /// Sentinel group the master the group named at the last connect.
+    public internal(set) var endpoint: RedisConfiguration.Endpoint
+    /// With a Sentinel group, the sentinel that named `endpoint`; nil otherwise.
+    public internal(set) var discoveredBy: RedisConfiguration.Endpoint?
+    /// With a Sentinel group, a subscription to a sentinel's `+switch-master` announcements, so
+    /// that a failover is noticed before a command goes to the old master.
+    var failoverWatch: SentinelFailoverWatch?
     /// How many times this connection has connected, starting at 1. A pub/sub reader
     /// compares it before and after a call to notice that it must subscribe again.
     public internal(set) var connectionCount = 0
 
     /// Nil after a failure (the next call reconnects) and after `close()`.
-    private var context: HiredisContext?
+    private var context: RedisTransport?
+    /// The CAs and client certificate of a `rediss://` configuration, read at the first connect
+    /// and kept for every reconnect; nil for plain connections.
+    var tlsContext: TLSContext?
     private var isClosed = false
     /// In RESP2 a subscribed connection takes no ordinary commands and receives unrequested
     /// messages, so request/reply calls are refused and unread input is expected.
@@ -34,12 +41,14 @@ public final class RedisConnection {
     /// Connects, authenticates and selects the database, or throws why not.
     public init(configuration: RedisConfiguration) throws(RedisClientError) {
         self.configuration = configuration
+        endpoint = configuration.endpoint
         context = try connect()
     }
 
     /// Closes the socket. Later calls throw `.notConnected` instead of reconnecting.
     public func close() {
         context = nil
+        failoverWatch = nil
         isClosed = true
         isSubscribed = false
         unreadReplies = 0
@@ -59,6 +68,11 @@ public final class RedisConnection {
     /// The socket, for `poll(2)` or an event loop; readable means `readAvailableReplies()`
     /// has something to do. Nil while disconnected. It changes after a reconnect.
     public var fileDescriptor: Int32? { context?.fileDescriptor }
+
+    /// Whether input has arrived that polling `fileDescriptor` will not announce: over TLS,
+    /// decrypted bytes OpenSSL holds after a read that stopped early. Check it before `poll(2)`,
+    /// and read instead of waiting when it is true. Always false for plain connections.
+    public var hasBufferedInput: Bool { context?.hasDecryptedInput ?? false }
 
     /// Sends one command and returns its reply; a redis error reply is returned, not thrown.
     public func send(_ command: RedisCommand) throws(RedisClientError) -> RedisReply {
@@ -113,12 +127,12 @@ public final class RedisConnection {
         guard let context, pending.connection == connectionCount else {
             throw RedisClientError(
                 .connectionClosed,
-                "the connection to redis \(configuration.endpoint) was lost after \(operation) was written; its replies are gone",
+                "the connection to redis \(endpoint) was lost after \(operation) was written; its replies are gone",
                 commandsMayHaveRun: true)
         }
         guard pending.position == repliesRead, pending.count <= unreadReplies else {
             throw RedisClientError(
-                .misuse, "replies read out of order on the connection to redis \(configuration.endpoint): read them in the order written")
+                .misuse, "replies read out of order on the connection to redis \(endpoint): read them in the order written")
         }
         var replies: [RedisReply] = []
         replies.reserveCapacity(pending.count)
@@ -129,6 +143,7 @@ public final class RedisConnection {
         }
         unreadReplies -= pending.count
         repliesRead += pending.count
+        dropIfDemoted(replies)
         return replies
     }
 
@@ -137,7 +152,7 @@ public final class RedisConnection {
         guard unreadReplies == 0 else {
             throw RedisClientError(
                 .misuse,
-                "cannot send \(operation) to redis \(configuration.endpoint) before the replies of an earlier write are read")
+                "cannot send \(operation) to redis \(endpoint) before the replies of an earlier write are read")
         }
         let context = try usableContext()
         var replies: [RedisReply] = []
@@ -149,14 +164,23 @@ public final class RedisConnection {
             throw dropContext(after: error, during: operation, repliesRead: replies.count, of: replyCount)
         }
         repliesRead += replyCount
+        dropIfDemoted(replies)
         return replies
+    }
+
+    /// With a Sentinel group, a `-READONLY` reply means this server is a replica now (a failover
+    /// demoted it): the replies are returned as they are, and the next call asks the sentinels again.
+    /// Plain connections skip the scan, so it costs nothing where there is no failover to notice.
+    private func dropIfDemoted(_ replies: [RedisReply]) {
+        guard configuration.sentinel != nil else { return }
+        if replies.contains(where: { $0.errorMessage?.hasPrefix("READONLY") == true }) { context = nil }
     }
 
     private func checkNotSubscribed(_ operation: Operation) throws(RedisClientError) {
         guard !isSubscribed else {
             throw RedisClientError(
                 .misuse,
-                "cannot send \(operation) on a connection to redis \(configuration.endpoint) that is subscribed; "
+                "cannot send \(operation) on a connection to redis \(endpoint) that is subscribed; "
                     + "send commands on a separate connection")
         }
     }
@@ -167,8 +191,9 @@ public final class RedisConnection {
     /// Checking for unexpected input first costs one `poll(2)`. It turns the usual aftermath
     /// of a redis restart, or of redis' idle `timeout`, from a failed call into a reconnect,
     /// and it is safe: nothing of the coming call has been written yet.
-    func usableContext() throws(RedisClientError) -> HiredisContext {
+    func usableContext() throws(RedisClientError) -> RedisTransport {
         if isClosed { throw closedError }
+        if context != nil, unreadReplies == 0, failoverWatch?.masterSwitched() == true { context = nil }
         // Unread replies are expected input, and reconnecting would lose them.
         if let context, isSubscribed || unreadReplies > 0 || !context.hasInput { return context }
         context = nil
@@ -181,12 +206,12 @@ public final class RedisConnection {
 
     /// Forgets the context after a failure on it and describes the failure.
     func dropContext(
-        after failure: HiredisFailure, during operation: Operation, repliesRead: Int = 0, of replyCount: Int = 0
+        after failure: TransportFailure, during operation: Operation, repliesRead: Int = 0, of replyCount: Int = 0
     ) -> RedisClientError {
         context = nil
         isSubscribed = false
         unreadReplies = 0
-        let server = "redis \(configuration.endpoint)"
+        let server = "redis \(endpoint)"
         let progress = replyCount > 1 ? "; \(repliesRead) of \(replyCount) replies had arrived" : ""
         if failure.isTimeout {
             return RedisClientError(
@@ -216,17 +241,17 @@ public final class RedisConnection {
 
     /// The open context as it is, for reads: they must not reconnect, because a fresh
     /// connection is not subscribed and would wait forever for messages.
-    func currentContext() throws(RedisClientError) -> HiredisContext {
+    func currentContext() throws(RedisClientError) -> RedisTransport {
         if let context { return context }
         if isClosed { throw closedError }
         throw RedisClientError(
             .notConnected,
-            "the connection to redis \(configuration.endpoint) is down after an earlier failure; "
+            "the connection to redis \(endpoint) is down after an earlier failure; "
                 + "call subscribe again to reconnect")
     }
 
     private var closedError: RedisClientError {
-        RedisClientError(.notConnected, "the connection to redis \(configuration.endpoint) was closed with close()")
+        RedisClientError(.notConnected, "the connection to redis \(endpoint) was closed with close()")
     }
 }
 

@@ -1,8 +1,8 @@
 /// Commands encoded back to back into one buffer, to be written in one go and answered in
 /// order by `RedisConnection.pipeline(_:)`.
 ///
-/// One contiguous buffer means one copy into hiredis and as few `write(2)` calls as the
-/// socket allows; a batch of 100,000 `LPUSH` is one round trip instead of 100,000. Reuse a
+/// One contiguous buffer is written from where it is, in as few `send(2)` calls (or TLS records)
+/// as the socket allows; a batch of 100,000 `LPUSH` is one round trip instead of 100,000. Reuse a
 /// pipeline across batches with `removeAll()` to keep its capacity.
 public struct RedisPipeline: Sendable, Equatable {
     /// The RESP encoding of all commands, in order.

@@ -200,7 +200,7 @@ public struct EntryReader {
             for element in elements { values.append(element.bytes) }
         }
         guard values.count == count else {
-            throw ScheduleStoreError(.unavailable, "redis \(connection.configuration.endpoint) answered MGET with \(values.count) values for \(count) keys")
+            throw ScheduleStoreError(.unavailable, "redis \(connection.endpoint) answered MGET with \(values.count) values for \(count) keys")
         }
         return values
     }

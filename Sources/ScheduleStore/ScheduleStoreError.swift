@@ -35,6 +35,6 @@ public struct ScheduleStoreError: Error, CustomStringConvertible, Sendable {
     static func unexpected(_ reply: RedisReply, to what: String, on connection: RedisConnection) -> ScheduleStoreError {
         let text = reply.errorMessage.map { "error \"\($0)\"" } ?? "\(reply)"
         return ScheduleStoreError(
-            .unavailable, "redis \(connection.configuration.endpoint) answered \(what) with \(text)")
+            .unavailable, "redis \(connection.endpoint) answered \(what) with \(text)")
     }
 }

@@ -1,9 +1,10 @@
 import CHiredis
+import CRedisTLS
 import Foundation
 import Testing
 import TestSupport
 
-/// Leaks a hiredis reply and context on purpose, only when `scripts/leak-check-redis` asks:
+/// Leaks a hiredis reply and context, and an OpenSSL context, on purpose, only when `scripts/leak-check-redis` asks:
 /// the script runs this first and insists that LeakSanitizer reports it, so that a clean
 /// leak check of the real tests means something.
 @Suite("Leak check canary", .enabled(if: ProcessInfo.processInfo.environment["REDIS_LEAK_CHECK_CANARY"] == "1"))
@@ -20,5 +21,17 @@ struct RedisLeakCanary {
             #expect(reply != nil)
             // Neither freeReplyObject(reply) nor redisFree(context).
         }
+    }
+
+    @Test("an OpenSSL context that is never freed")
+    func leakTLSOnPurpose() throws {
+        let certificates = try TestCertificates.shared()
+        var error = [CChar](repeating: 0, count: 256)
+        let leaked = certificates.caFile.withCString { caFile in
+            var settings = swiftbeat_tls_settings(verify_peer: 1, ca_file: caFile, cert_file: nil, key_file: nil)
+            return swiftbeat_tls_context_new(&settings, &error, error.count)
+        }
+        #expect(leaked != nil)
+        // No swiftbeat_tls_context_free(leaked).
     }
 }

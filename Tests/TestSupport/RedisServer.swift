@@ -20,17 +20,23 @@ public struct RedisServerOptions: Sendable {
     public var unixSocket: Bool
     /// Also listen on the IPv6 loopback, `[::1]`, on the same port.
     public var ipv6Loopback: Bool
+    /// Also listen with TLS on `tlsPort`, with the test CA's server certificate; when
+    /// `tlsClientsAuthenticate`, clients must show a certificate the test CA signed.
+    public var tls: Bool
+    public var tlsClientsAuthenticate: Bool
     /// Anything else, e.g. `["--timeout", "1"]`.
     public var extraArguments: [String]
 
     public init(
         password: String? = nil, aclUser: ACLUser? = nil, unixSocket: Bool = false, ipv6Loopback: Bool = false,
-        extraArguments: [String] = []
+        tls: Bool = false, tlsClientsAuthenticate: Bool = false, extraArguments: [String] = []
     ) {
         self.password = password
         self.aclUser = aclUser
         self.unixSocket = unixSocket
         self.ipv6Loopback = ipv6Loopback
+        self.tls = tls || tlsClientsAuthenticate
+        self.tlsClientsAuthenticate = tlsClientsAuthenticate
         self.extraArguments = extraArguments
     }
 }
@@ -55,6 +61,8 @@ public struct RedisServerError: Error, CustomStringConvertible {
 public final class RedisServer: @unchecked Sendable {
     public let options: RedisServerOptions
     public private(set) var port: Int
+    /// The TLS port when `options.tls` (the plain `port` stays open, for checks and readiness).
+    public private(set) var tlsPort: Int
     /// The server's private directory; holds `redis.log` and, if asked for, `redis.sock`.
     public let directory: String
     private let lock = NSLock()
@@ -62,9 +70,13 @@ public final class RedisServer: @unchecked Sendable {
 
     /// `redis://127.0.0.1:PORT`, without credentials.
     public var url: String { "redis://127.0.0.1:\(port)" }
+    /// `rediss://localhost:TLSPORT?ssl_ca_certs=...`: the test CA, the name the certificate carries.
+    public var tlsURL: String {
+        "rediss://localhost:\(tlsPort)?ssl_ca_certs=" + (try! TestCertificates.shared()).caFile
+    }
     public var unixSocketPath: String? { options.unixSocket ? directory + "/redis.sock" : nil }
     public var logPath: String { directory + "/redis.log" }
-    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    public var log: String { textOfFile(logPath) }
 
     /// Starts a server and waits until it answers PING, retrying on another port if the
     /// chosen one was taken in the meantime.
@@ -78,6 +90,7 @@ public final class RedisServer: @unchecked Sendable {
             } catch let error as RedisServerError where server.log.contains("Address already in use") {
                 lastError = error
                 server.port = FreePort.loopback()
+                server.tlsPort = FreePort.loopback()
             }
         }
         throw lastError!
@@ -95,6 +108,7 @@ public final class RedisServer: @unchecked Sendable {
     private init(options: RedisServerOptions) throws {
         self.options = options
         self.port = FreePort.loopback()
+        self.tlsPort = FreePort.loopback()
         var template = Array("/tmp/redis-test-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
             throw RedisServerError(description: "mkdtemp: \(String(cString: strerror(errno)))")
@@ -113,13 +127,18 @@ public final class RedisServer: @unchecked Sendable {
         defer { lock.unlock() }
         guard let processID else { return }
         self.processID = nil
-        kill(processID, SIGTERM)
-        kill(processID, SIGCONT)  // a suspended server handles SIGTERM only once it runs again
-        if !Self.waitUntil(timeout: .seconds(10), { Self.hasExited(processID) }) {
-            kill(processID, SIGKILL)
-            var status: Int32 = 0
-            waitpid(processID, &status, 0)
-        }
+        terminate(processID)
+    }
+
+    /// Kills the server with SIGKILL, as a crashed host would look: no shutdown, no goodbye to replicas.
+    public func killAbruptly() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let processID else { return }
+        self.processID = nil
+        kill(processID, SIGKILL)
+        var status: Int32 = 0
+        waitpid(processID, &status, 0)
     }
 
     /// Stops the server and starts a new one on the same port with the same options, so
@@ -158,6 +177,14 @@ public final class RedisServer: @unchecked Sendable {
         if let path = unixSocketPath { arguments += ["--unixsocket", path, "--unixsocketperm", "700"] }
         if let password = options.password { arguments += ["--requirepass", password] }
         if let user = options.aclUser { arguments += ["--user", user.name, "on", ">" + user.password, "~*", "&*", "+@all"] }
+        if options.tls {
+            let certificates = try TestCertificates.shared()
+            arguments += [
+                "--tls-port", String(tlsPort), "--tls-cert-file", certificates.serverCertificateFile,
+                "--tls-key-file", certificates.serverKeyFile, "--tls-ca-cert-file", certificates.caFile,
+                "--tls-auth-clients", options.tlsClientsAuthenticate ? "yes" : "no",
+            ]
+        }
         arguments += options.extraArguments
 
         let processID = try spawn(arguments, output: logPath)
@@ -173,6 +200,9 @@ public final class RedisServer: @unchecked Sendable {
         }
         self.processID = processID
     }
+
+    /// The redis-server program the tests run (`REDIS_SERVER`, else the one on PATH).
+    public static func executablePath() throws -> String { try executable() }
 
     private static func executable() throws -> String {
         if let path = ProcessInfo.processInfo.environment["REDIS_SERVER"] { return path }
@@ -200,11 +230,26 @@ extension RedisServer {
     }
 }
 
+/// Stops a process `spawn` started: SIGTERM (and SIGCONT, since a suspended process handles
+/// SIGTERM only once it runs again), then SIGKILL after 10 s; waits for it to exit.
+func terminate(_ processID: pid_t) {
+    kill(processID, SIGTERM)
+    kill(processID, SIGCONT)
+    var status: Int32 = 0
+    if !RedisServer.waitUntil(timeout: .seconds(10), { waitpid(processID, &status, WNOHANG) == processID }) {
+        kill(processID, SIGKILL)
+        waitpid(processID, &status, 0)
+    }
+}
+
 /// Starts `arguments[0]` with stdout and stderr appended to `output`.
 ///
 /// The child gets an empty signal mask and default signal actions: test threads (libdispatch
 /// workers) block most signals, and a child inheriting that mask would never see SIGTERM.
-private func spawn(_ arguments: [String], output: String) throws -> pid_t {
+///
+/// Also for the other servers the Redis tests start (sentinels, `openssl`): Foundation's `Process`
+/// leaves allocations behind that LeakSanitizer reports, and `scripts/leak-check-redis` runs these tests.
+func spawn(_ arguments: [String], output: String) throws -> pid_t {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }

@@ -3,10 +3,11 @@
 
 SWIFTBEAT_APT_PACKAGES=(
     libhiredis-dev librabbitmq-dev pkg-config # the C libraries swiftbeat links
+    libssl-dev                                # OpenSSL's headers, for rediss:// (libssl is opened at run time)
     redis-server rabbitmq-server              # the real servers the tests run against
     tzdata                                    # the zone files crontabs are evaluated in
     python3 python3-venv python3-pip          # the Python Celery workers of the interop tests
-    openssl                                   # certificates for the AMQPS tests
+    openssl                                   # certificates for the AMQPS and rediss:// tests
     procps iproute2 valgrind                  # process and socket checks, the leak check
     libmicrohttpd-dev                         # the HTTP server of `run --http` (opened with dlopen)
     chromium systemd                          # the status page's screenshot test, systemd-analyze verify

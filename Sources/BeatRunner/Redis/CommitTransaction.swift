@@ -111,7 +111,9 @@ enum CommitTransaction {
 
     /// MULTI, the writes and pushes, EXEC; the caller reads every reply and passes them to
     /// `commitOutcome`. Call only right after the read of the same entries on the same connection.
-    static func commitRequest(_ firings: [Firing], push: Push?, format: StoreFormat = .celerybeatRedis) -> RedisPipeline {
+    static func commitRequest(
+        _ firings: [Firing], push: Push?, format: StoreFormat = .celerybeatRedis, wait: ReplicaWait? = nil
+    ) -> RedisPipeline {
         let size = firings.reduce(64) { $0 + 2 * $1.key.utf8.count + $1.updated.count + $1.payload.count + 96 }
         var pipeline = RedisPipeline(reservingCapacity: size)
         pipeline.append("MULTI")
@@ -141,6 +143,10 @@ enum CommitTransaction {
             }
         }
         pipeline.append("EXEC")
+        if let wait {
+            // In the same write: one round trip still, which lasts until the replicas answer.
+            pipeline.append("WAIT", wait.replicas, wait.timeoutMilliseconds)
+        }
         return pipeline
     }
 
@@ -165,14 +171,20 @@ enum CommitTransaction {
 
     /// The outcome from EXEC's reply (the last one); nil when Redis answered something else, such
     /// as EXECABORT after a command was refused while queued.
-    static func commitOutcome(_ replies: [RedisReply]) -> CommitOutcome? {
-        guard let exec = replies.last else { return nil }
+    static func commitOutcome(_ replies: [RedisReply], waited: Bool = false) -> CommitOutcome? {
+        guard let exec = waited ? replies.dropLast().last : replies.last else { return nil }
         if exec.isNull { return .aborted }
         guard let results = exec.array else { return nil }
         if let failure = results.lazy.compactMap(\.errorMessage).first {
             return .committedWithoutPush(failure)
         }
         return .committed
+    }
+
+    /// How many replicas acknowledged the commit, from WAIT's reply (the last); nil without one.
+    static func replicasAcknowledged(_ replies: [RedisReply]) -> Int? {
+        guard case .integer(let count)? = replies.last else { return nil }
+        return Int(count)
     }
 
     /// Forgets the watched keys of a read that will not be committed, so they cannot abort the

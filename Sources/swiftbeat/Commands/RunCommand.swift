@@ -26,6 +26,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var lock: LockOptions
     @OptionGroup var observability: ObservabilityOptions
+    @OptionGroup var replication: ReplicationOptions
 
     @Option(
         name: .customLong("max-interval"),
@@ -148,7 +149,8 @@ struct RunCommand: ParsableCommand {
             startingDeadline: try seconds(
                 startingDeadline, "--starting-deadline", .beatCronStartingDeadline, settings, default: nil, minimum: 0
             ).map { .seconds($0) },
-            seedEntries: seeds)
+            seedEntries: seeds,
+            replicaWait: try replication.resolved(settings))
         try observability.bootstrapLogging(level: level, settings)
         let logger = Logger(label: "swiftbeat")
         for warning in warnings { logger.warning("\(warning)") }

@@ -36,6 +36,10 @@ struct StatusCommand: ParsableCommand {
         } catch {
             throw CommandFailure.unavailable("cannot read the beat's state: \(error)")
         }
+        if let sentinel = redis.discoveredBy, let group = redis.configuration.sentinel {
+            // Which server answered matters once a failover can move the master; never the password.
+            print("redis: master \(group.masterName ?? "?") at \(redis.endpoint) db \(redis.configuration.database), named by sentinel \(sentinel) of \(group.addresses)")
+        }
         if let value = status.lockValue {
             let remaining = status.remainingMilliseconds.map { ", expires in \(Double($0) / 1000) s unless renewed" } ?? ""
             if let holder = status.holder {

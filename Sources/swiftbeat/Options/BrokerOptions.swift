@@ -3,6 +3,7 @@ import Broker
 import CeleryConfig
 import CeleryRouting
 import JSON
+import RedisClient
 
 /// Where tasks are sent. Resolved here and only here: flag, then CELERY_BROKER_URL, then
 /// BROKER_URL, then the config file's broker_url, then a local Redis.
@@ -12,7 +13,7 @@ struct BrokerOptions: ParsableArguments {
     @Option(
         name: .customLong("broker-url"),
         help: ArgumentHelp(
-            "Where tasks are sent: redis://[user:password@]host[:port][/db] or amqp://user:password@host:port/vhost.",
+            "Where tasks are sent: redis://[user:password@]host[:port][/db] (rediss:// for TLS) or amqp://user:password@host:port/vhost.",
             discussion: "Env: CELERY_BROKER_URL, then BROKER_URL. Default: \(BrokerOptions.defaultURL).",
             valueName: "url"))
     var url: String?
@@ -44,7 +45,7 @@ struct BrokerOptions: ParsableArguments {
         } catch let error as BrokerError {
             throw CommandFailure.badInput(error.description)
         }
-        return BrokerSettings(resolvedURL: url, transportOptions: options)
+        return BrokerSettings(resolvedURL: url, transportOptions: options, tls: try UseSSLSetting.tls(.brokerUseSSL, settings))
     }
 }
 
@@ -52,13 +53,24 @@ struct BrokerOptions: ParsableArguments {
 struct BrokerSettings {
     var resolvedURL: String
     var transportOptions: BrokerTransportOptions
+    /// From `broker_use_ssl`: TLS for a Redis broker, as kombu turns it on.
+    var tls: RedisConfiguration.TLS?
 
     func brokerURL() throws -> BrokerURL {
+        let url: BrokerURL
         do {
-            return try BrokerURL(resolvedURL)
+            url = try BrokerURL(resolvedURL)
         } catch {
             throw CommandFailure.badInput(error.description)
         }
+        guard let tls else { return url }
+        guard case .redis(var configuration) = url else {
+            // Never quietly without the TLS the config asks for.
+            throw CommandFailure.badInput(
+                "broker_use_ssl is read for Redis brokers; for RabbitMQ write amqps:// with its ssl_* options in the URL")
+        }
+        configuration.tls = tls
+        return .redis(configuration)
     }
 
     /// Connects, or fails with exit code 2 naming the broker (never its password). A queue that

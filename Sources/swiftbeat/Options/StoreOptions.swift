@@ -1,7 +1,9 @@
 import ArgumentParser
 import BeatCore
 import BeatRunner
+import Broker
 import CeleryConfig
+import JSON
 import CivilTime
 import RedisClient
 
@@ -15,9 +17,17 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .customLong("scheduler-url"),
         help: ArgumentHelp(
-            "The Redis that holds the entries and the lock.",
+            "The Redis that holds the entries and the lock: redis://, rediss:// (TLS, with ssl_* options) or unix://.",
             discussion: "Env: CELERY_REDIS_SCHEDULER_URL. Default: \(StoreOptions.defaultURL).", valueName: "url"))
     var url: String?
+
+    @Option(
+        name: .customLong("scheduler-transport-options"),
+        help: ArgumentHelp(
+            "For a sentinel:// scheduler URL, kombu's Sentinel options as JSON: "
+                + #"{"master_name": "mymaster", "sentinel_kwargs": {"password": "..."}}."#,
+            discussion: "Env: CELERY_REDIS_SCHEDULER_TRANSPORT_OPTIONS.", valueName: "json"))
+    var transportOptions: String?
 
     @Option(
         name: .customLong("key-prefix"),
@@ -49,9 +59,12 @@ struct StoreOptions: ParsableArguments {
         case .redBeat:
             prefix = try keyPrefix ?? readSetting { () throws(ConfigError) in try settings.string(.redbeatKeyPrefix) } ?? "redbeat:"
         }
+        let options = try transportOptions ?? readSetting { () throws(ConfigError) in try settings.json(.schedulerTransportOptions) }
+            .map { JSONWriter.string($0.value, style: .compact) }
         return try StoreSettings(
             resolvedURL: url ?? readSetting { () throws(ConfigError) in try settings.string(.schedulerURL) } ?? Self.defaultURL,
-            resolvedKeyPrefix: prefix, timezone: Self.timezone(timezone, settings), kind: kind)
+            resolvedKeyPrefix: prefix, timezone: Self.timezone(timezone, settings), kind: kind, transportOptions: options,
+            tls: UseSSLSetting.tls(.schedulerUseSSL, settings))
     }
 
     private func kind(_ settings: Settings) throws -> StoreKind {
@@ -83,6 +96,10 @@ struct StoreSettings {
     var resolvedKeyPrefix: String
     var timezone: String
     var kind: StoreKind
+    /// kombu's Sentinel options for the scheduler's Redis, as JSON text.
+    var transportOptions: String?
+    /// From `CELERY_REDIS_SCHEDULER_USE_SSL`, as `broker_use_ssl` is for the broker.
+    var tls: RedisConfiguration.TLS?
 
     /// For the commands that write or show one entry, which know celerybeat-redis's format only:
     /// RedBeat's entries are changed with RedBeat's own API, so that what is written is what
@@ -95,10 +112,18 @@ struct StoreSettings {
     }
 
     func redisConfiguration() throws -> RedisConfiguration {
+        var configuration: RedisConfiguration
         do {
-            return try RedisConfiguration(url: resolvedURL)
+            configuration = try RedisConfiguration(url: resolvedURL)
         } catch {
             throw CommandFailure.badInput("invalid scheduler URL: \(error)")
+        }
+        if let tls { configuration.tls = tls }
+        do throws(BrokerError) {
+            let options = try transportOptions.map { (json) throws(BrokerError) in try SentinelTransportOptions(json: json, what: "scheduler transport options") }
+            return try (options ?? SentinelTransportOptions()).applied(to: configuration, option: "--scheduler-transport-options")
+        } catch {
+            throw CommandFailure.badInput(error.description)
         }
     }
 

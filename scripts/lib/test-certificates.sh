@@ -1,4 +1,5 @@
-# Test certificates for the private RabbitMQ node of scripts/rabbitmq (sourced, not run).
+# Test certificates for the private RabbitMQ node of scripts/rabbitmq and the TLS redis-servers of
+# the tests (Tests/TestSupport/TestCertificates.swift). Sourced, not run.
 #
 # make_test_certificates DIR writes, once (kept while the files exist):
 #   ca.pem / ca.key             the test CA
@@ -14,7 +15,7 @@ make_test_certificates() {
     if [[ -s $dir/ca.pem && -s $dir/server.pem && -s $dir/client.pem && -s $dir/other-ca.pem ]]; then
         return 0
     fi
-    command -v openssl >/dev/null || { echo "scripts/rabbitmq: openssl is not installed" >&2; return 1; }
+    command -v openssl >/dev/null || { echo "make_test_certificates: openssl is not installed" >&2; return 1; }
     mkdir -p "$dir"
     local days=3650
     _make_ca "$dir/ca" "swiftbeat test CA" "$days"
