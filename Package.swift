@@ -89,6 +89,8 @@ let package = Package(
         .target(name: "CivilTime", swiftSettings: strictness),
         // Sun events (Celery's `solar`): Meeus's solar theory and ephem's search, pure arithmetic.
         .target(name: "SolarEvents", swiftSettings: strictness),
+        // RFC 5545 recurrence rules (RedBeat's `rrule`), evaluated as python-dateutil does.
+        .target(name: "Recurrence", dependencies: ["CivilTime"], swiftSettings: strictness),
         // The YAML subset schedule and config files are written in (Yams would bring Foundation).
         .target(name: "YAML", dependencies: ["JSON"], swiftSettings: strictness),
 
@@ -141,6 +143,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], swiftSettings: strictness),
         .testTarget(name: "CeleryRoutingTests", dependencies: ["CeleryRouting", "JSON"], swiftSettings: strictness),
         .testTarget(name: "CeleryConfigTests", dependencies: ["CeleryConfig", "CeleryRouting", "JSON"], swiftSettings: strictness),
+        .testTarget(name: "RecurrenceTests", dependencies: ["Recurrence", "CivilTime", "JSON", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], swiftSettings: strictness),
@@ -161,6 +164,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "RedBeatStore", "CivilTime", "CeleryConfig", "CeleryRouting",
+                "Recurrence",
             ],
             swiftSettings: strictness),
         .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat", "JSON", "CivilTime", logging], swiftSettings: strictness),
