@@ -111,7 +111,7 @@ let package = Package(
             swiftSettings: strictness),
 
         // The scheduler: a pure core and the runner that drives it against Redis.
-        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML", "CeleryRouting", "SolarEvents"], swiftSettings: strictness),
+        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML", "CeleryRouting", "SolarEvents", "Recurrence"], swiftSettings: strictness),
         // Entry writes shared by the commands and the runner: compare-and-set, SET NX, announcements.
         .target(name: "ScheduleStore", dependencies: ["BeatCore", "RedisClient", "JSON"], swiftSettings: strictness),
         // celery-redbeat's keys, hashes, datetimes and scores: the second store `run` works with.
@@ -154,7 +154,7 @@ let package = Package(
             name: "BrokerTests", dependencies: ["Broker", "CeleryMessage", "RedisClient", "AMQPClient", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
-            name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "YAML", "SolarEvents", "TestSupport"],
+            name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "YAML", "SolarEvents", "Recurrence", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
             name: "BeatRunnerTests",

@@ -71,6 +71,9 @@ extension Schedule {
                 return number.doubleValue
             }
             self = .solar(try SolarSchedule(event: event, latitude: try degrees("lat"), longitude: try degrees("lon")))
+        case "rrule":
+            try Self.rejectUnknownKeys(object, allowed: ["__type__"] + RecurrenceSchedule.redBeatKeys)
+            self = .rrule(try RecurrenceSchedule(redBeat: object))
         case "clocked":
             try Self.rejectUnknownKeys(object, allowed: ["__type__", "clocked"])
             guard let text = object["clocked"]?.stringValue else {
@@ -78,7 +81,7 @@ extension Schedule {
             }
             self = .clocked(try ClockedSchedule(iso8601: text))
         default:
-            throw Self.objectError("schedule type \"\(type)\" is not supported (interval, crontab, solar and clocked are)")
+            throw Self.objectError("schedule type \"\(type)\" is not supported (interval, crontab, solar, clocked and rrule are)")
         }
     }
 
@@ -105,6 +108,8 @@ extension Schedule {
             return .object(["solar": .string(solar.event.rawValue), "lat": .double(solar.latitude), "lon": .double(solar.longitude)])
         case .clocked(let clocked):
             return .object(["clocked": .string(clocked.iso8601)])
+        case .rrule(let rrule):
+            return rrule.redBeatJSON
         }
     }
 
