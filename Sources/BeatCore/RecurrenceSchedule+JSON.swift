@@ -103,13 +103,31 @@ extension RecurrenceSchedule {
             throw fail("rrule", "\(error)")
         }
         utcOffsetSeconds = offset
+        text = nil
+    }
+
+    /// swiftbeat's spelling, `{"rrule": "DTSTART:...\nRRULE:..."}`. DTSTART is required: the first
+    /// occurrence and the time of day come from it, and a stored entry must not take them from the
+    /// moment each beat reads it (as dateutil's default would).
+    public init(text: String) throws(ScheduleError) {
+        guard text.uppercased().contains("DTSTART") else {
+            throw ScheduleError(.invalidRrule, field: "dtstart", "rrule DTSTART: required in a stored entry (the first occurrence and its time of day come from it)")
+        }
+        do {
+            let (rule, start) = try RecurrenceRule.parse(text, defaultStart: CivilDateTime(year: 1970, month: 1, day: 1))
+            self.init(rule: rule, utcOffsetSeconds: start == .utc ? 0 : nil, text: text)
+        } catch {
+            throw ScheduleError(.invalidRrule, field: error.field.lowercased(), error.description)
+        }
     }
 
     /// RedBeat's form, as its encoder writes it (weekdays as RedBeat's weekday objects, with `n`
     /// when there is an ordinal).
     public var redBeatJSON: JSONValue {
         func list(_ values: [Int]) -> JSONValue { values.isEmpty ? .null : .array(values.map { .integer(Int64($0)) }) }
-        let startInstant = rule.start.instant(utcOffsetSeconds: utcOffsetSeconds)
+        if let text { return .object(["rrule": .string(text)]) }
+        let offset = utcOffsetSeconds ?? 0
+        let startInstant = rule.start.instant(utcOffsetSeconds: offset)
         var object: JSONObject = [
             "__type__": .string("rrule"), "freq": .integer(Int64(rule.frequency.rawValue)), "interval": .integer(Int64(rule.interval)),
             "wkst": .integer(Int64(rule.weekStart)), "count": rule.count.map { .integer(Int64($0)) } ?? .null,
@@ -123,11 +141,11 @@ extension RecurrenceSchedule {
                 })
             } ?? .null,
             "byhour": list(rule.byHour), "byminute": list(rule.byMinute), "bysecond": list(rule.bySecond),
-            "dtstart": .integer(startInstant.secondsSinceEpoch), "dtstart_tz": .double(Double(utcOffsetSeconds) / 60),
+            "dtstart": .integer(startInstant.secondsSinceEpoch), "dtstart_tz": .double(Double(offset) / 60),
         ]
         if case .instant(let until)? = rule.until {
             object["until"] = .integer(until.secondsSinceEpoch)
-            object["until_tz"] = .double(Double(utcOffsetSeconds) / 60)
+            object["until_tz"] = .double(Double(offset) / 60)
         }
         return .object(object)
     }

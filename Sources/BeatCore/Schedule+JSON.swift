@@ -29,11 +29,13 @@ extension Schedule {
                 type = "solar"
             } else if object["clocked"] != nil {
                 type = "clocked"
+            } else if object["rrule"] != nil {
+                type = "rrule text"
             } else if object.keys.contains(where: crontabKeys.contains) {
                 type = "crontab"
             } else {
                 throw Self.objectError(
-                    "expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\" or \"clocked\"")
+                    "expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\", \"clocked\" or \"rrule\"")
             }
         case .string(let name)?:
             type = name
@@ -74,6 +76,12 @@ extension Schedule {
         case "rrule":
             try Self.rejectUnknownKeys(object, allowed: ["__type__"] + RecurrenceSchedule.redBeatKeys)
             self = .rrule(try RecurrenceSchedule(redBeat: object))
+        case "rrule text":
+            try Self.rejectUnknownKeys(object, allowed: ["rrule"])
+            guard let text = object["rrule"]?.stringValue else {
+                throw ScheduleError(.invalidRrule, field: "rrule", "rrule: expected RFC 5545 text (DTSTART:...\\nRRULE:...), found \(object["rrule"]?.typeName ?? "nothing")")
+            }
+            self = .rrule(try RecurrenceSchedule(text: text))
         case "clocked":
             try Self.rejectUnknownKeys(object, allowed: ["__type__", "clocked"])
             guard let text = object["clocked"]?.stringValue else {

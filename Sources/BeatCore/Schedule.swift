@@ -47,7 +47,7 @@ public enum Schedule: Hashable, Sendable {
         case .solar(let solar):
             return solar.nextEvent(after: lastRunAt)
         case .rrule(let rrule):
-            return rrule.nextOccurrence(after: lastRunAt) ?? Self.never
+            return rrule.nextOccurrence(after: lastRunAt, in: zone) ?? Self.never
         case .clocked(let clocked):
             if let deadline = startingDeadline, clocked.instant < now - Microseconds(max(deadline.value, 0)) { return Self.never }
             return clocked.instant

@@ -89,8 +89,8 @@ import Testing
 
     @Test(arguments: [
         (#"[]"#, "schedule: expected an object, found an array"),
-        (#"{}"#, "schedule: expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\" or \"clocked\""),
-        (#"{"minutes": "*/5"}"#, "schedule: expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\" or \"clocked\""),
+        (#"{}"#, "schedule: expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\", \"clocked\" or \"rrule\""),
+        (#"{"minutes": "*/5"}"#, "schedule: expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\", \"clocked\" or \"rrule\""),
         (#"{"minute": "*/5", "hours": 3}"#, "schedule: unknown member \"hours\" (expected \"minute\", \"hour\", \"day_of_week\", \"day_of_month\", \"month_of_year\")"),
         (#"{"every": 5, "unit": "s"}"#, "schedule: unknown member \"unit\" (expected \"every\", \"period\", \"relative\")"),
         (#"{"__type__": "solar", "event": "sunset"}"#, "solar lat: expected a number of degrees, found nothing"),

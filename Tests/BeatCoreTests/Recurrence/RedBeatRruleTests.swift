@@ -55,3 +55,24 @@ extension String {
         return result + rest
     }
 }
+
+/// swiftbeat's own spelling for celerybeat-redis entries: RFC 5545 text on the beat's clock.
+@Suite struct RruleTextScheduleTests {
+    @Test func anRruleTextEntryRunsOnTheBeatsZoneThroughDST() throws {
+        let text = #"{"rrule": "DTSTART:20260306T090000\nRRULE:FREQ=DAILY;COUNT=3"}"#
+        let schedule = try Schedule(json: try JSONParser.parse(Array(text.utf8)))
+        let newYork = try TimeZoneRules.load(identifier: "America/New_York")
+        let runs = schedule.nextRuns(after: Instant(secondsSinceEpoch: 1_772_700_000), count: 5, in: newYork).map(newYork.iso8601)
+        #expect(runs == ["2026-03-06T09:00:00-05:00", "2026-03-07T09:00:00-05:00", "2026-03-08T09:00:00-04:00"])
+        #expect(schedule.json == (try JSONParser.parse(Array(text.utf8))))
+    }
+
+    @Test func anRruleTextEntryWithoutDtstartIsRefusedNamingIt() {
+        do {
+            _ = try Schedule(json: .object(["rrule": .string("RRULE:FREQ=DAILY")]))
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)" == "rrule DTSTART: required in a stored entry (the first occurrence and its time of day come from it)")
+        }
+    }
+}
