@@ -85,7 +85,7 @@ def main():
         rule = make_rule(r)
         start = datetime.fromisoformat(rule["dtstart"]).replace(tzinfo=ZoneInfo(rule["zone"])).timestamp()
         record = {"rule": rule, "queries": []}
-        signal.alarm(2)
+        signal.alarm(5)
         try:
             built = build(rule)
             for _ in range(QUERIES):
