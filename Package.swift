@@ -92,6 +92,8 @@ let package = Package(
         .target(name: "CivilTime", swiftSettings: strictness),
         // Sun events (Celery's `solar`): Meeus's solar theory and ephem's search, pure arithmetic.
         .target(name: "SolarEvents", swiftSettings: strictness),
+        // RFC 5545 recurrence rules (RedBeat's `rrule`), evaluated as python-dateutil does.
+        .target(name: "Recurrence", dependencies: ["CivilTime"], swiftSettings: strictness),
         // The YAML subset schedule and config files are written in (Yams would bring Foundation).
         .target(name: "YAML", dependencies: ["JSON"], swiftSettings: strictness),
 
@@ -112,7 +114,7 @@ let package = Package(
             swiftSettings: strictness),
 
         // The scheduler: a pure core and the runner that drives it against Redis.
-        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML", "CeleryRouting", "SolarEvents"], swiftSettings: strictness),
+        .target(name: "BeatCore", dependencies: ["JSON", "CivilTime", "YAML", "CeleryRouting", "SolarEvents", "Recurrence"], swiftSettings: strictness),
         // Entry writes shared by the commands and the runner: compare-and-set, SET NX, announcements.
         .target(name: "ScheduleStore", dependencies: ["BeatCore", "RedisClient", "JSON"], swiftSettings: strictness),
         // celery-redbeat's keys, hashes, datetimes and scores: the second store `run` works with.
@@ -144,6 +146,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], swiftSettings: strictness),
         .testTarget(name: "CeleryRoutingTests", dependencies: ["CeleryRouting", "JSON"], swiftSettings: strictness),
         .testTarget(name: "CeleryConfigTests", dependencies: ["CeleryConfig", "CeleryRouting", "JSON"], swiftSettings: strictness),
+        .testTarget(name: "RecurrenceTests", dependencies: ["Recurrence", "CivilTime", "JSON", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime", "TestSupport"], swiftSettings: strictness),
         .testTarget(
             name: "RedisClientTests", dependencies: ["RedisClient", "CRedisTLS", "TestSupport"], swiftSettings: strictness),
@@ -155,7 +158,7 @@ let package = Package(
             name: "BrokerTests", dependencies: ["Broker", "CeleryMessage", "RedisClient", "AMQPClient", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
-            name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "YAML", "SolarEvents", "TestSupport"],
+            name: "BeatCoreTests", dependencies: ["BeatCore", "JSON", "CivilTime", "YAML", "SolarEvents", "Recurrence", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
             name: "BeatRunnerTests",
@@ -165,6 +168,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "RedBeatStore", "CivilTime", "CeleryConfig", "CeleryRouting",
+                "Recurrence",
             ],
             swiftSettings: strictness),
         .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat", "JSON", "CivilTime", logging], swiftSettings: strictness),

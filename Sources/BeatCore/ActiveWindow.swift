@@ -38,7 +38,7 @@ public struct ActiveWindow: Hashable, Sendable {
             due = max(schedule.nextDue(lastRunAt: lastRunAt, now: now, in: zone), start)
         case (.clocked(let clocked), let start?):
             due = clocked.instant < start ? Schedule.never : schedule.nextDue(lastRunAt: lastRunAt, now: now, in: zone, startingDeadline: startingDeadline)
-        case (.crontab, let start?), (.solar, let start?):
+        case (.crontab, let start?), (.solar, let start?), (.rrule, let start?):
             // The first slot at or after the start: the slots strictly after one microsecond before it.
             let from = max(lastRunAt, start - Microseconds(1))
             due = schedule.nextDue(lastRunAt: from, now: now, in: zone, startingDeadline: startingDeadline)

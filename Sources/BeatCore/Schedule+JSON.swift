@@ -29,11 +29,13 @@ extension Schedule {
                 type = "solar"
             } else if object["clocked"] != nil {
                 type = "clocked"
+            } else if object["rrule"] != nil {
+                type = "rrule text"
             } else if object.keys.contains(where: crontabKeys.contains) {
                 type = "crontab"
             } else {
                 throw Self.objectError(
-                    "expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\" or \"clocked\"")
+                    "expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\", \"clocked\" or \"rrule\"")
             }
         case .string(let name)?:
             type = name
@@ -71,6 +73,15 @@ extension Schedule {
                 return number.doubleValue
             }
             self = .solar(try SolarSchedule(event: event, latitude: try degrees("lat"), longitude: try degrees("lon")))
+        case "rrule":
+            try Self.rejectUnknownKeys(object, allowed: ["__type__"] + RecurrenceSchedule.redBeatKeys)
+            self = .rrule(try RecurrenceSchedule(redBeat: object))
+        case "rrule text":
+            try Self.rejectUnknownKeys(object, allowed: ["rrule"])
+            guard let text = object["rrule"]?.stringValue else {
+                throw ScheduleError(.invalidRrule, field: "rrule", "rrule: expected RFC 5545 text (DTSTART:...\\nRRULE:...), found \(object["rrule"]?.typeName ?? "nothing")")
+            }
+            self = .rrule(try RecurrenceSchedule(text: text))
         case "clocked":
             try Self.rejectUnknownKeys(object, allowed: ["__type__", "clocked"])
             guard let text = object["clocked"]?.stringValue else {
@@ -78,7 +89,7 @@ extension Schedule {
             }
             self = .clocked(try ClockedSchedule(iso8601: text))
         default:
-            throw Self.objectError("schedule type \"\(type)\" is not supported (interval, crontab, solar and clocked are)")
+            throw Self.objectError("schedule type \"\(type)\" is not supported (interval, crontab, solar, clocked and rrule are)")
         }
     }
 
@@ -105,6 +116,8 @@ extension Schedule {
             return .object(["solar": .string(solar.event.rawValue), "lat": .double(solar.latitude), "lon": .double(solar.longitude)])
         case .clocked(let clocked):
             return .object(["clocked": .string(clocked.iso8601)])
+        case .rrule(let rrule):
+            return rrule.redBeatJSON
         }
     }
 

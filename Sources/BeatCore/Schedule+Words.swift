@@ -1,5 +1,6 @@
 import CivilTime
 import SolarEvents
+import Recurrence
 
 /// Schedules in words, for `swiftbeat list`: "every 30 seconds", "at 07:30 on Monday",
 /// "every 15 minutes from 09:00 through 17:45 on Monday through Friday".
@@ -13,6 +14,7 @@ extension Schedule: CustomStringConvertible {
         case .crontab(let crontab): crontab.description
         case .solar(let solar): "at \(solar.event.rawValue.split(separator: "_").joined(separator: " ")) at latitude \(solar.latitude), longitude \(solar.longitude)"
         case .clocked(let clocked): "once, at \(clocked.iso8601)"
+        case .rrule(let rrule): "by the rule \(rrule.rule.frequency.name.lowercased()) from \(rrule.rule.start)"
         }
     }
 }

@@ -10,6 +10,7 @@ public enum Schedule: Hashable, Sendable {
     case crontab(CrontabSchedule)
     case solar(SolarSchedule)
     case clocked(ClockedSchedule)
+    case rrule(RecurrenceSchedule)
 
     /// The answer of `nextDue` for an entry that will not fire again (a clocked instant older than
     /// the starting deadline, or a slot after the entry's `expires`): the timetable leaves it out.
@@ -32,6 +33,7 @@ public enum Schedule: Hashable, Sendable {
     ///   no slot falls within `[now - startingDeadline, now]` (Celery's `beat_cron_starting_deadline`,
     ///   in 5.7's inclusive form); the answer is then the next slot after `now`, and `lastRunAt` stays.
     /// - Solar: the next occurrence of the event after `lastRunAt` (Celery's `solar`; no deadline).
+    /// - Rrule: the rule's first occurrence after `lastRunAt` (RedBeat's `rrule.after`), or `never`.
     /// - Clocked: its instant, whatever `lastRunAt` is (an entry that has run is finished and not
     ///   asked; see `Entry.finishedReason`), or `never` when it is older than `startingDeadline`.
     /// - A `lastRunAt` in the future (the clock went back) is treated like any other: the entry waits
@@ -44,6 +46,8 @@ public enum Schedule: Hashable, Sendable {
             return interval.nextDue(lastRunAt: lastRunAt, in: zone)
         case .solar(let solar):
             return solar.nextEvent(after: lastRunAt)
+        case .rrule(let rrule):
+            return rrule.nextOccurrence(after: lastRunAt, in: zone) ?? Self.never
         case .clocked(let clocked):
             if let deadline = startingDeadline, clocked.instant < now - Microseconds(max(deadline.value, 0)) { return Self.never }
             return clocked.instant

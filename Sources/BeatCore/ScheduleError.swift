@@ -16,6 +16,8 @@ public struct ScheduleError: Error, Hashable, Sendable, CustomStringConvertible 
         case invalidScheduleObject
         /// A solar schedule's event, latitude or longitude.
         case invalidSolar
+        /// An rrule's field (RFC 5545's name for it, such as `BYDAY`).
+        case invalidRrule
         /// A clocked schedule's instant (or another instant of an entry: `start_time`, `expires`).
         case invalidInstant
     }

@@ -89,12 +89,12 @@ import Testing
 
     @Test(arguments: [
         (#"[]"#, "schedule: expected an object, found an array"),
-        (#"{}"#, "schedule: expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\" or \"clocked\""),
-        (#"{"minutes": "*/5"}"#, "schedule: expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\" or \"clocked\""),
+        (#"{}"#, "schedule: expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\", \"clocked\" or \"rrule\""),
+        (#"{"minutes": "*/5"}"#, "schedule: expected \"every\" (an interval), crontab fields (\"minute\", \"hour\", ...), \"solar\", \"clocked\" or \"rrule\""),
         (#"{"minute": "*/5", "hours": 3}"#, "schedule: unknown member \"hours\" (expected \"minute\", \"hour\", \"day_of_week\", \"day_of_month\", \"month_of_year\")"),
         (#"{"every": 5, "unit": "s"}"#, "schedule: unknown member \"unit\" (expected \"every\", \"period\", \"relative\")"),
         (#"{"__type__": "solar", "event": "sunset"}"#, "solar lat: expected a number of degrees, found nothing"),
-        (#"{"__type__": "nonsense"}"#, "schedule: schedule type \"nonsense\" is not supported (interval, crontab, solar and clocked are)"),
+        (#"{"__type__": "nonsense"}"#, "schedule: schedule type \"nonsense\" is not supported (interval, crontab, solar, clocked and rrule are)"),
         (#"{"every": "30"}"#, "interval every: expected a number, found a string"),
         (#"{"every": 30, "period": 5}"#, "interval period: expected a string such as \"seconds\", found an integer"),
         (#"{"every": 30, "relative": "yes"}"#, "interval relative: expected true or false, found a string"),

@@ -99,4 +99,26 @@ import TestSupport
         #expect(bad.status == 1)
         #expect(bad.stderr.split(separator: "\n").count == 1 && bad.stderr.contains("solar solar: \"noon\" is not a sun event"), "\(bad.stderr)")
     }
+
+    @Test func nextAndAddReadRruleTextAndRefuseABadPartInOneLine() throws {
+        let schedule = try ManagedSchedule()
+        let weekly = try schedule.swiftbeat(
+            "next", "--rrule", "DTSTART:20260301T090000\nRRULE:FREQ=WEEKLY;BYDAY=MO,FR;COUNT=4", "--timezone", "America/New_York",
+            "--after", "2026-03-01T00:00:00Z", "--count", "5")
+        // Nine o'clock on New York's clock on both sides of the 8 March change; COUNT ends it at four.
+        #expect(
+            weekly.stdout == "2026-03-02T09:00:00-05:00\n2026-03-06T09:00:00-05:00\n2026-03-09T09:00:00-04:00\n2026-03-13T09:00:00-04:00\n",
+            "\(weekly.output)")
+        let lastFriday = try schedule.swiftbeat(
+            "next", "--rrule", "RRULE:FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=17;BYMINUTE=0;BYSECOND=0", "--after", "2026-01-01T00:00:00Z", "--count", "2")
+        #expect(lastFriday.stdout == "2026-01-30T17:00:00+00:00\n2026-02-27T17:00:00+00:00\n", "\(lastFriday.output)")
+        let bad = try schedule.swiftbeat("next", "--rrule", "RRULE:FREQ=WEEKLY;BYDAY=XX")
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "swiftbeat: --rrule: rrule BYDAY: \"XX\" is not a weekday (MO, TU, WE, TH, FR, SA, SU)\n", "\(bad.stderr)")
+        let added = try schedule.swiftbeat("add", "month-end", "--task", "t", "--rrule", "DTSTART:20260101T170000\nRRULE:FREQ=MONTHLY;BYMONTHDAY=-1")
+        #expect(added.status == 0, "\(added.output)")
+        #expect(try schedule.get("month-end")?.contains(#""rrule": "DTSTART:20260101T170000\nRRULE:FREQ=MONTHLY;BYMONTHDAY=-1""#) == true)
+        let refused = try schedule.swiftbeat("add", "never", "--task", "t", "--rrule", "RRULE:FREQ=SOMETIMES")
+        #expect(refused.status == 1 && refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("rrule FREQ"), "\(refused.stderr)")
+    }
 }

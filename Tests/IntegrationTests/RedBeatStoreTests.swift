@@ -49,6 +49,34 @@ import TestSupport
         #expect(try redbeat.inspect("multiply")["total_run_count"]?.numberValue?.int64Value == Int64(sent.filter { $0.entry == "multiply" }.count))
     }
 
+    /// An `rrule` saved by RedBeat's own API (every 3 seconds, twice) fires twice from swiftbeat to a
+    /// real worker; then its score is -1, RedBeat's "no more events", and RedBeat agrees it is not due.
+    @Test func anRruleSavedByRedBeatFiresItsOccurrencesThenScoresMinusOne() throws {
+        let venv = try #require(RunWorker.newestVenv)
+        let harness = try RunHarness(launch: false)
+        let redbeat = RedBeatPython(venv: venv, harness: harness)
+        let start = Int(Date().timeIntervalSince1970) + 3
+        try redbeat.save(
+            "twice", #"{"task": "tasks.add", "args": [7, 8], "rrule": {"freq": "SECONDLY", "interval": 3, "count": 2, "dtstart": \#(start)}}"#)
+        let worker = try RunWorker(venv: venv, brokerURL: harness.brokerURL, queues: ["celery"])
+        try harness.launchBeat(["--store", "redbeat"])
+        let added = try worker.waitForRecords(where: { $0["task"]?.stringValue == "tasks.add" }, count: 2)
+        #expect(added.allSatisfy { $0["args"] == .array([.integer(7), .integer(8)]) })
+        Thread.sleep(forTimeInterval: 4)
+        let beat = try #require(harness.beat)
+        harness.stopBeat()
+        let sent = beat.log.split(separator: "\n").compactMap { RunSentLine(String($0)) }.filter { $0.entry == "twice" }
+        #expect(sent.count == 2)
+        if sent.count == 2 {
+            #expect(sent[0].at.microsecondsSinceEpoch >= Int64(start) * 1_000_000)
+            #expect(sent[1].at.microsecondsSinceEpoch >= Int64(start + 3) * 1_000_000)
+        }
+        let state = try redbeat.inspect("twice")
+        #expect(state["total_run_count"]?.numberValue?.int64Value == 2)
+        #expect(state["score"]?.numberValue?.doubleValue == -1)
+        #expect(state["is_due"] == .bool(false))
+    }
+
     /// `beat_schedule` statics written by a real `celery beat -S redbeat.RedBeatScheduler` (its
     /// `setup_schedule`) fire from swiftbeat once RedBeat's beat has stopped and let the lock go.
     @Test func staticsLoadedByRedBeatsBeatFireFromSwiftbeat() throws {

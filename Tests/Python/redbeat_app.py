@@ -35,6 +35,13 @@ if os.environ.get("REDBEAT_MAX_INTERVAL"):
 
 
 def _schedule(spec):
+    if "rrule" in spec:
+        from datetime import datetime, timezone
+
+        from redbeat.schedules import rrule
+        fields = dict(spec["rrule"])
+        fields["dtstart"] = datetime.fromtimestamp(fields["dtstart"], tz=timezone.utc)
+        return rrule(**fields, app=app)
     if "every" in spec:
         return schedule(run_every=spec["every"])
     return crontab(**spec["crontab"])

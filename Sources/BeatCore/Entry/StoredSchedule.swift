@@ -44,7 +44,7 @@ public enum StoredSchedule {
                     if field != .minute && field != .hour, given == .integer(0) { return .string("0") }
                     return given
                 })
-            case .solar, .clocked:
+            case .solar, .clocked, .rrule:
                 // Kept as written: celerybeat-redis cannot load these kinds either way (see README).
                 var stored = object
                 stored["__type__"] = nil

@@ -36,8 +36,8 @@ struct NextCommand: ParsableCommand {
     @OptionGroup var lifetime: LifetimeOptions
 
     func validate() throws {
-        guard [schedule != nil, crontab != nil, kinds.solar != nil, kinds.at != nil].filter({ $0 }).count == 1 else {
-            throw ValidationError("give exactly one of --schedule, --crontab, --solar and --at")
+        guard [schedule != nil, crontab != nil, kinds.solar != nil, kinds.at != nil, kinds.rrule != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --schedule, --crontab, --solar, --at and --rrule")
         }
         guard (1...100_000).contains(count) else {
             throw ValidationError("--count must be 1-100000")
@@ -48,18 +48,6 @@ struct NextCommand: ParsableCommand {
 
     func run() throws {
         let zone = try StoreOptions.zone(named: StoreOptions.timezone(timezone, config.settings()))
-        let parsed: Schedule
-        do {
-            if let crontab {
-                parsed = .crontab(try CrontabSchedule(fromString: crontab))
-            } else if let kind = try kinds.scheduleObject() {
-                parsed = try Schedule(json: kind)
-            } else {
-                parsed = try Schedule(json: try JSONArgument.parse(schedule ?? "", option: "--schedule"))
-            }
-        } catch let error as ScheduleError {
-            throw CommandFailure.badInput("\(error)")
-        }
         var start = SystemClock.now()
         if let after {
             do {
@@ -67,6 +55,18 @@ struct NextCommand: ParsableCommand {
             } catch {
                 throw CommandFailure.badInput("--after: \(error)")
             }
+        }
+        let parsed: Schedule
+        do {
+            if let crontab {
+                parsed = .crontab(try CrontabSchedule(fromString: crontab))
+            } else if let kind = try kinds.scheduleObject(rruleStart: start) {
+                parsed = try Schedule(json: kind)
+            } else {
+                parsed = try Schedule(json: try JSONArgument.parse(schedule ?? "", option: "--schedule"))
+            }
+        } catch let error as ScheduleError {
+            throw CommandFailure.badInput(kinds.rrule != nil ? "--rrule: \(error)" : "\(error)")
         }
         let window = try lifetime.window()
         for instant in parsed.nextRuns(after: start, count: min(count, lifetime.runLimit ?? count), in: zone, window: window) {

@@ -50,8 +50,8 @@ struct EntryFieldOptions: ParsableArguments {
     /// The schedule given with --every, --crontab or --schedule (at most one), normalised and
     /// checked: `{"every": 5, "period": "minutes"}` or the five crontab fields.
     func scheduleValue(entry name: String) throws -> JSONValue? {
-        let given = [every != nil, crontab != nil, schedule != nil, kinds.solar != nil, kinds.at != nil].filter { $0 }.count
-        guard given <= 1 else { throw CommandFailure.badInput("give only one of --every, --crontab, --solar, --at and --schedule") }
+        let given = [every != nil, crontab != nil, schedule != nil, kinds.solar != nil, kinds.at != nil, kinds.rrule != nil].filter { $0 }.count
+        guard given <= 1 else { throw CommandFailure.badInput("give only one of --every, --crontab, --solar, --at, --rrule and --schedule") }
         let raw: JSONValue
         if let kind = try kinds.scheduleObject() {
             raw = kind
@@ -74,7 +74,7 @@ struct EntryFieldOptions: ParsableArguments {
         do {
             return try StoredSchedule.normalize(raw)
         } catch {
-            let option = every != nil ? "--every" : crontab != nil ? "--crontab" : kinds.solar != nil ? "--solar" : kinds.at != nil ? "--at" : "--schedule"
+            let option = every != nil ? "--every" : crontab != nil ? "--crontab" : kinds.solar != nil ? "--solar" : kinds.at != nil ? "--at" : kinds.rrule != nil ? "--rrule" : "--schedule"
             throw CommandFailure.badInput("\(option): \(error)")
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivilTime
 import JSON
 
 /// The flags for a solar or clocked schedule, as `add`, `edit` and `next` take them.
@@ -21,13 +22,29 @@ struct ScheduleKindOptions: ParsableArguments {
         valueName: "instant"))
     var at: String?
 
+    @Option(help: ArgumentHelp(
+        "Fire by an RFC 5545 recurrence rule, e.g. \"RRULE:FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=17\", optionally after a "
+            + "\"DTSTART:20260105T093000\" line (on the beat's clock; Z for UTC). Without DTSTART: now.",
+        valueName: "text"))
+    var rrule: String?
+
     /// `{"solar": EVENT, "lat": ..., "lon": ...}` or `{"clocked": INSTANT}` as given (the schedule's
-    /// own reading checks them), or nil when neither --solar nor --at is.
-    func scheduleObject() throws -> JSONValue? {
+    /// own reading checks them), `{"rrule": TEXT}`, or nil when none of --solar, --at, --rrule is.
+    /// `rruleStart`: where a --rrule without DTSTART starts (`next` passes its --after); default now.
+    func scheduleObject(rruleStart: Instant? = nil) throws -> JSONValue? {
         guard solar != nil || (lat == nil && lon == nil) else { throw CommandFailure.badInput("--lat and --lon go with --solar") }
         if let solar {
             guard let lat, let lon else { throw CommandFailure.badInput("--solar needs --lat and --lon") }
             return .object(["solar": .string(solar), "lat": .double(lat), "lon": .double(lon)])
+        }
+        if let rrule {
+            // Without DTSTART the rule starts now (dateutil's default), written in UTC so the
+            // stored entry keeps one start whichever beat reads it.
+            guard !rrule.uppercased().contains("DTSTART") else { return .object(["rrule": .string(rrule)]) }
+            let wall = CivilDateTime(rruleStart ?? SystemClock.now())
+            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            let start = "\(wall.year)\(two(wall.month))\(two(wall.day))T\(two(wall.hour))\(two(wall.minute))\(two(wall.second))Z"
+            return .object(["rrule": .string("DTSTART:\(start)\n\(rrule)")])
         }
         return at.map { .object(["clocked": .string($0)]) }
     }

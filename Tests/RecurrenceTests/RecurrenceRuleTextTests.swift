@@ -1,0 +1,51 @@
+import CivilTime
+import Recurrence
+import Testing
+import TestSupport
+
+/// RFC 5545 text, and the engine on fixed instants in a zone with DST (the pinned tz database).
+@Suite struct RecurrenceRuleTextTests {
+    static let january1 = CivilDateTime(year: 2026, month: 1, day: 1)
+
+    @Test func theLastFridayOfEachMonthOnTheBeatsClock() throws {
+        let (rule, start) = try RecurrenceRule.parse("DTSTART:20260101T170000\nRRULE:FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", defaultStart: Self.january1)
+        #expect(start == .wallTime)
+        let paris = try PinnedTzdata.zone("Europe/Paris")
+        let fires = rule.occurrences(after: Instant(secondsSinceEpoch: 0), limit: 5, in: paris).map(paris.iso8601)
+        #expect(fires == ["2026-01-30T17:00:00+01:00", "2026-02-27T17:00:00+01:00", "2026-03-27T17:00:00+01:00"])
+    }
+
+    @Test func aDailyRuleKeepsItsWallTimeAcrossTheSpringGapAsDateutilDoes() throws {
+        // 02:30 does not exist on 8 March 2026 in New York: dateutil reads it with the offset
+        // before the jump (fold=0), 07:30 UTC, which the wall shows as 03:30.
+        let (rule, _) = try RecurrenceRule.parse("DTSTART:20260307T023000\nRRULE:FREQ=DAILY", defaultStart: Self.january1)
+        let newYork = try PinnedTzdata.zone("America/New_York")
+        let fires = rule.occurrences(after: Instant(secondsSinceEpoch: 1_772_800_000), limit: 3, in: newYork).map(newYork.iso8601)
+        #expect(fires == ["2026-03-07T02:30:00-05:00", "2026-03-08T03:30:00-04:00", "2026-03-09T02:30:00-04:00"])
+    }
+
+    @Test func untilInUTCEndsTheRuleAndTheBareValueIsRead() throws {
+        let (rule, start) = try RecurrenceRule.parse(
+            "DTSTART:20260105T090000Z\nFREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;UNTIL=20260116T000000Z", defaultStart: Self.january1)
+        #expect(start == .utc)
+        let fires = rule.occurrences(after: Instant(secondsSinceEpoch: 0), limit: 9, in: .utc).map(TimeZoneRules.utc.iso8601)
+        #expect(fires == ["2026-01-05T09:00:00+00:00", "2026-01-08T09:00:00+00:00"])
+    }
+
+    @Test(arguments: [
+        ("RRULE:FREQ=FORTNIGHTLY", "rrule FREQ: \"FORTNIGHTLY\" is not YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY or SECONDLY"),
+        ("RRULE:FREQ=WEEKLY;BYDAY=XX", "rrule BYDAY: \"XX\" is not a weekday (MO, TU, WE, TH, FR, SA, SU)"),
+        ("RRULE:FREQ=MONTHLY;BYMONTHDAY=32", "rrule BYMONTHDAY: 32 is outside -31...31 or 0"),
+        ("RRULE:FREQ=DAILY;BYFOO=1", "rrule BYFOO: not an RRULE part this beat reads"),
+        ("DTSTART;TZID=Europe/Paris:20260101T090000\nRRULE:FREQ=DAILY", "rrule DTSTART: TZID is not supported; write the time on the beat's clock or in UTC with Z"),
+        ("RRULE:FREQ=HOURLY;INTERVAL=2;BYHOUR=1", "rrule INTERVAL: every 2 hourly from 2026-01-01T00:00:00 never reaches the BYHOUR/BYMINUTE/BYSECOND times"),
+    ])
+    func badTextIsOneLineNamingThePart(text: String, message: String) {
+        #expect(throws: RecurrenceError.self) { try RecurrenceRule.parse(text, defaultStart: Self.january1) }
+        do {
+            _ = try RecurrenceRule.parse(text, defaultStart: Self.january1)
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+}
