@@ -40,6 +40,12 @@ public struct Settings: Sendable {
         return Value(value: value, origin: file.place(of: setting), isText: false, line: file.lines[setting.name])
     }
 
+    /// Where a value a command refuses came from, for its one line: the flag when one was given,
+    /// else the environment variable or the config file's line, else `fallback`.
+    public func source(of setting: Setting, flag: String, given: Bool, fallback: String? = nil) -> String {
+        given ? flag : value(setting)?.origin ?? fallback ?? flag
+    }
+
     public func string(_ setting: Setting) throws(ConfigError) -> String? {
         guard let found = value(setting), !found.value.isNull else { return nil }
         guard let text = found.value.stringValue else { throw found.error("expected a string, not \(found.value.typeName)") }

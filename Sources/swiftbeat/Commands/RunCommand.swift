@@ -81,7 +81,7 @@ struct RunCommand: ParsableCommand {
             return nil
         }
         guard seconds.isFinite, seconds >= minimum else {
-            let source = flag != nil ? option : settings.value(setting)?.origin ?? option
+            let source = settings.source(of: setting, flag: option, given: flag != nil)
             throw CommandFailure.badInput("\(source) must be at least \(minimum) seconds, not \(seconds)")
         }
         return seconds
@@ -114,7 +114,7 @@ struct RunCommand: ParsableCommand {
         let lock = try self.lock.resolved(settings)
         let levelName = try logLevel ?? readSetting({ () throws(ConfigError) in try settings.string(.logLevel) }) ?? "info"
         guard let level = Self.levels[levelName] else {
-            let source = logLevel != nil ? "--log-level" : settings.value(.logLevel)?.origin ?? "the log level"
+            let source = settings.source(of: .logLevel, flag: "--log-level", given: logLevel != nil, fallback: "the log level")
             throw CommandFailure.badInput("\(source) must be debug, info, warning or error, not \(levelName)")
         }
         let router = try readSetting { () throws(ConfigError) in try settings.router() }

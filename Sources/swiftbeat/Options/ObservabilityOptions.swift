@@ -33,7 +33,7 @@ struct ObservabilityOptions: ParsableArguments {
     func resolvedLogFormat(_ settings: Settings) throws -> String {
         let format = try logFormat ?? readSetting({ () throws(ConfigError) in try settings.string(.logFormat) }) ?? "text"
         guard ["text", "json"].contains(format) else {
-            let source = logFormat != nil ? "--log-format" : settings.value(.logFormat)?.origin ?? "--log-format"
+            let source = settings.source(of: .logFormat, flag: "--log-format", given: logFormat != nil)
             throw ValidationError("\(source) must be text or json, not \(format)")
         }
         return format

@@ -70,7 +70,7 @@ struct StoreOptions: ParsableArguments {
     private func kind(_ settings: Settings) throws -> StoreKind {
         let name = try kind ?? readSetting { () throws(ConfigError) in try settings.string(.store) } ?? StoreKind.celerybeatRedis.rawValue
         guard let kind = StoreKind(rawValue: name) else {
-            let source = self.kind != nil ? "--store" : settings.value(.store)?.origin ?? "the store"
+            let source = settings.source(of: .store, flag: "--store", given: self.kind != nil, fallback: "the store")
             throw CommandFailure.badInput("\(source) must be celerybeat-redis or redbeat, not \(name)")
         }
         return kind
