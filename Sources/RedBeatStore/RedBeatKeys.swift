@@ -5,7 +5,10 @@
 public struct RedBeatKeys: Sendable, Equatable {
     public let prefix: String
 
-    public init(prefix: String = "redbeat:") {
+    /// RedBeat's default `redbeat_key_prefix`.
+    public static let defaultPrefix = "redbeat:"
+
+    public init(prefix: String = Self.defaultPrefix) {
         self.prefix = prefix
     }
 

@@ -5,6 +5,7 @@ import Broker
 import CeleryConfig
 import JSON
 import CivilTime
+import RedBeatStore
 import RedisClient
 
 /// Where the schedule lives and how its crontabs read the clock; shared by `run` and every command
@@ -57,7 +58,7 @@ struct StoreOptions: ParsableArguments {
         case .celerybeatRedis:
             prefix = try keyPrefix ?? readSetting { () throws(ConfigError) in try settings.string(.keyPrefix) } ?? Self.defaultKeyPrefix
         case .redBeat:
-            prefix = try keyPrefix ?? readSetting { () throws(ConfigError) in try settings.string(.redbeatKeyPrefix) } ?? "redbeat:"
+            prefix = try keyPrefix ?? readSetting { () throws(ConfigError) in try settings.string(.redbeatKeyPrefix) } ?? RedBeatKeys.defaultPrefix
         }
         let options = try transportOptions ?? readSetting { () throws(ConfigError) in try settings.json(.schedulerTransportOptions) }
             .map { JSONWriter.string($0.value, style: .compact) }
