@@ -35,8 +35,9 @@ public struct RedBeatWriter {
     /// What `save()` writes as `meta` for an entry that never ran.
     static let neverRunMeta = Array(#"{"last_run_at": null}"#.utf8)
 
-    static let addScript = """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+    /// What `save()` does once the script's check passed: the definition, `meta` where there is
+    /// none, the score; then the news. ARGV: definition, meta, score, channel.
+    static let saveLines = """
         redis.call('HSET', KEYS[1], 'definition', ARGV[1])
         redis.call('HSETNX', KEYS[1], 'meta', ARGV[2])
         redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
@@ -44,18 +45,17 @@ public struct RedBeatWriter {
         return 1
         """
 
+    static let addScript = "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end\n" + saveLines
+
+    /// ARGV 5 and 6: the definition and meta read (an absent meta as empty, which RedBeat reads the same).
     static let compareAndSetScript = """
         local kind = redis.call('TYPE', KEYS[1]).ok
         if kind == 'none' then return -1 end
         if kind ~= 'hash' then return -2 end
         local fields = redis.call('HMGET', KEYS[1], 'definition', 'meta')
-        if (fields[1] or '') ~= ARGV[1] or (fields[2] or '') ~= ARGV[2] then return 0 end
-        redis.call('HSET', KEYS[1], 'definition', ARGV[3])
-        redis.call('HSETNX', KEYS[1], 'meta', ARGV[5])
-        redis.call('ZADD', KEYS[2], ARGV[4], KEYS[1])
-        if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[6], KEYS[1]) end
-        return 1
-        """
+        if (fields[1] or '') ~= ARGV[5] or (fields[2] or '') ~= ARGV[6] then return 0 end
+
+        """ + saveLines
 
     static let removeScript = """
         local unindexed = redis.call('ZREM', KEYS[2], KEYS[1])
@@ -117,7 +117,7 @@ public struct RedBeatWriter {
             let score = try self.score(key: key, name: name, definition: new, meta: meta)
             let reply = try EntryWriter.eval(
                 Self.compareAndSetScript, keys: [key, keys.schedule],
-                [Array(old), Array(meta), new, Array(String(score).utf8), Self.neverRunMeta, Array((announce ? channel : "").utf8)],
+                [new, Self.neverRunMeta, Array(String(score).utf8), Array((announce ? channel : "").utf8), Array(old), Array(meta)],
                 on: connection)
             switch reply.integer {
             case 1: return .updated(old: Array(old), new: new)
