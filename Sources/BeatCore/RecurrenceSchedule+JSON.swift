@@ -121,11 +121,16 @@ extension RecurrenceSchedule {
         }
     }
 
-    /// RedBeat's form, as its encoder writes it (weekdays as RedBeat's weekday objects, with `n`
-    /// when there is an ordinal).
+    /// The form it was written in: swiftbeat's text, else RedBeat's fields (`redBeatFields`).
     public var redBeatJSON: JSONValue {
-        func list(_ values: [Int]) -> JSONValue { values.isEmpty ? .null : .array(values.map { .integer(Int64($0)) }) }
         if let text { return .object(["rrule": .string(text)]) }
+        return redBeatFields
+    }
+
+    /// RedBeat's form, as its encoder writes it (weekdays as RedBeat's weekday objects, with `n`
+    /// when there is an ordinal), whatever form the rule was written in: what a RedBeat entry must hold.
+    public var redBeatFields: JSONValue {
+        func list(_ values: [Int]) -> JSONValue { values.isEmpty ? .null : .array(values.map { .integer(Int64($0)) }) }
         let offset = utcOffsetSeconds ?? 0
         let startInstant = rule.start.instant(utcOffsetSeconds: offset)
         var object: JSONObject = [
@@ -141,12 +146,18 @@ extension RecurrenceSchedule {
                 })
             } ?? .null,
             "byhour": list(rule.byHour), "byminute": list(rule.byMinute), "bysecond": list(rule.bySecond),
-            "dtstart": .integer(startInstant.secondsSinceEpoch), "dtstart_tz": .double(Double(offset) / 60),
+            "dtstart": .integer(startInstant.secondsSinceEpoch), "dtstart_tz": Self.offsetMinutes(offset),
         ]
         if case .instant(let until)? = rule.until {
             object["until"] = .integer(until.secondsSinceEpoch)
-            object["until_tz"] = .double(Double(offset) / 60)
+            object["until_tz"] = Self.offsetMinutes(offset)
         }
         return .object(object)
+    }
+
+    /// An offset as RedBeat's `get_utcoffset_minutes` gives it: float minutes, but the integer 0
+    /// for UTC (its `if utcoffset else 0`), so a UTC rule's text is the one RedBeat writes.
+    static func offsetMinutes(_ seconds: Int) -> JSONValue {
+        seconds == 0 ? .integer(0) : .double(Double(seconds) / 60)
     }
 }

@@ -121,6 +121,27 @@ extension Schedule {
         }
     }
 
+    /// The form RedBeat's `RedBeatJSONEncoder` writes, or why it has none: its encoder knows
+    /// interval, crontab and rrule only (`solar` and django-celery-beat's clocked raise TypeError
+    /// in `json.dumps`), and stores an rrule's `dtstart` as a timestamp with a fixed UTC offset.
+    public var redBeatForm: Result<JSONValue, ScheduleError> {
+        switch self {
+        case .interval, .crontab:
+            return .success(json)
+        case .rrule(let rrule):
+            guard rrule.utcOffsetSeconds != nil else {
+                return .failure(ScheduleError(
+                    .invalidRrule, field: "dtstart",
+                    "rrule DTSTART: RedBeat stores it with a fixed UTC offset; give it in UTC (DTSTART:20260101T090000Z) for a RedBeat entry"))
+            }
+            return .success(rrule.redBeatFields)
+        case .solar:
+            return .failure(Self.objectError("RedBeat cannot store a solar schedule (its encoder writes interval, crontab and rrule)"))
+        case .clocked:
+            return .failure(Self.objectError("RedBeat cannot store a clocked schedule (its encoder writes interval, crontab and rrule)"))
+        }
+    }
+
     private static func interval(from object: JSONObject) throws(ScheduleError) -> IntervalSchedule {
         var period = IntervalSchedule.Period.seconds
         if let value = object["period"] {

@@ -14,6 +14,33 @@ extension StoreKind {
         }
     }
 
+    /// The entry `name`, nil when there is none.
+    public func entry(named name: String, on connection: RedisConnection, keyPrefix: String) throws(ScheduleStoreError) -> EntryReader.Stored? {
+        switch self {
+        case .celerybeatRedis: try EntryReader(connection: connection, keyPrefix: keyPrefix).entry(named: name)
+        case .redBeat: try RedBeatReader(connection: connection, keys: RedBeatKeys(prefix: keyPrefix)).entry(named: name)
+        }
+    }
+
+    /// The entry's own text in a stored value, which `EntryEdit` edits and a schedule file holds
+    /// (celerybeat-redis's JSON, RedBeat's `definition`), and RedBeat's `meta` beside it.
+    public func parts(of value: [UInt8]) -> (entry: [UInt8], meta: [UInt8]?) {
+        switch self {
+        case .celerybeatRedis: return (value, nil)
+        case .redBeat:
+            guard let (definition, meta) = RedBeatStoredValue.split(value) else { return (value, nil) }
+            return (Array(definition), meta.isEmpty ? nil : Array(meta))
+        }
+    }
+
+    /// `value` with its entry text (`parts(of:)`) replaced by `entry`.
+    public func replacing(entry: [UInt8], in value: [UInt8]) -> [UInt8] {
+        switch self {
+        case .celerybeatRedis: entry
+        case .redBeat: RedBeatStoredValue.joined(definition: entry, meta: parts(of: value).meta)
+        }
+    }
+
     /// The `last_run_at` the beat schedules the entry from (`nil`: as if run when first seen).
     public func lastRunForScheduling(_ entry: Entry) -> Instant? {
         StoreFormat(self, keyPrefix: "").lastRunForScheduling(entry)

@@ -85,6 +85,18 @@ public struct RedBeatReader {
         if !others.isEmpty { body(others) }
     }
 
+    /// The entry `name`: nil when there is no such key; `.notAString` when it holds another type.
+    public func entry(named name: String) throws(ScheduleStoreError) -> EntryReader.Stored? {
+        let key = keys.prefix + name
+        if let value = try values(of: [key])[0] { return EntryReader.Stored(key: key, name: name, value: .json(value)) }
+        let type = try self.type(of: key)
+        switch type {
+        case "none": return nil
+        case "hash": return EntryReader.Stored(key: key, name: name, value: .json(RedBeatStoredValue.joined(definition: [], meta: nil)))
+        default: return EntryReader.Stored(key: key, name: name, value: .notAString(type: type))
+        }
+    }
+
     /// The Redis type of `key`, to say why it cannot be read.
     public func type(of key: String) throws(ScheduleStoreError) -> String {
         let reply: RedisReply

@@ -1,3 +1,4 @@
+public import BeatCore
 public import CivilTime
 import JSON
 
@@ -21,5 +22,21 @@ public enum RedBeatRunState {
         guard let nextDue else { return -1 }
         let microseconds = nextDue.microsecondsSinceEpoch
         return microseconds >= 0 ? microseconds / 1_000_000 : -((-microseconds + 999_999) / 1_000_000)
+    }
+
+    /// When an entry last run at `lastRunAt` is next due: the schedule's next slot after it, nil
+    /// when there is none (`Schedule.never`, scored -1). The one rule for every score swiftbeat
+    /// writes, after a firing (`lastRunAt` = now) and when a command saves an entry.
+    public static func nextDue(of schedule: Schedule, lastRunAt: Instant, now: Instant, in zone: TimeZoneRules) -> Instant? {
+        let due = schedule.nextDue(lastRunAt: lastRunAt, now: now, in: zone)
+        return due == Schedule.never ? nil : due
+    }
+
+    /// The score RedBeat's `save()` gives an entry (its `score` property): due now when it never
+    /// ran (`meta` without `last_run_at`) or is overdue, else its next due time by `nextDue`
+    /// (the slot after `last_run_at`, sibson/redbeat#307's fix), -1 when it has no more events.
+    public static func savedScore(of schedule: Schedule, lastRunAt: Instant?, now: Instant, in zone: TimeZoneRules) -> Int64 {
+        guard let lastRunAt else { return score(nextDue: now) }
+        return score(nextDue: nextDue(of: schedule, lastRunAt: lastRunAt, now: now, in: zone).map { max($0, now) })
     }
 }

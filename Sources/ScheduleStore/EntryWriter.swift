@@ -182,6 +182,11 @@ public struct EntryWriter {
 
     /// Publishes `payload` (a key, or `EntryChanges.everything`) on the change channel.
     public func announce(_ payload: String) throws(ScheduleStoreError) {
+        try Self.announce(payload, on: channel, connection: connection)
+    }
+
+    /// Publishes `payload` on `channel` (none when it is empty): for every writer of entries.
+    public static func announce(_ payload: String, on channel: String, connection: RedisConnection) throws(ScheduleStoreError) {
         guard !channel.isEmpty else { return }
         let reply: RedisReply
         do {
@@ -200,7 +205,16 @@ public struct EntryWriter {
     }
 
     private func eval(_ script: String, key: String, _ arguments: [[UInt8]]) throws(ScheduleStoreError) -> RedisReply {
-        var command: [any RedisArgument] = [script, "1", key]
+        try Self.eval(script, keys: [key], arguments, on: connection)
+    }
+
+    /// Runs `script` with EVAL (the commands run each script once; the runner's hot scripts use
+    /// `RedisScript`'s EVALSHA), an error reply thrown as unexpected.
+    public static func eval(
+        _ script: String, keys: [String], _ arguments: [[UInt8]], on connection: RedisConnection
+    ) throws(ScheduleStoreError) -> RedisReply {
+        var command: [any RedisArgument] = [script, String(keys.count)]
+        command.append(contentsOf: keys as [any RedisArgument])
         command.append(contentsOf: arguments as [any RedisArgument])
         let reply: RedisReply
         do {

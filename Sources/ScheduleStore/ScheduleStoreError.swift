@@ -1,5 +1,5 @@
-import BeatCore
-import RedisClient
+public import BeatCore
+public import RedisClient
 
 /// Why reading or writing entries failed: the kind decides the exit code of the commands
 /// (bad input 1, Redis unavailable 2), the description is one line without secrets (Redis
@@ -24,15 +24,15 @@ public struct ScheduleStoreError: Error, CustomStringConvertible, Sendable {
         self.description = description
     }
 
-    static func redis(_ error: RedisClientError) -> ScheduleStoreError {
+    public static func redis(_ error: RedisClientError) -> ScheduleStoreError {
         ScheduleStoreError(.unavailable, error.description)
     }
 
-    static func invalid(_ error: EntryError) -> ScheduleStoreError {
+    public static func invalid(_ error: EntryError) -> ScheduleStoreError {
         ScheduleStoreError(.invalidEntry, error.description)
     }
 
-    static func unexpected(_ reply: RedisReply, to what: String, on connection: RedisConnection) -> ScheduleStoreError {
+    public static func unexpected(_ reply: RedisReply, to what: String, on connection: RedisConnection) -> ScheduleStoreError {
         let text = reply.errorMessage.map { "error \"\($0)\"" } ?? "\(reply)"
         return ScheduleStoreError(
             .unavailable, "redis \(connection.endpoint) answered \(what) with \(text)")

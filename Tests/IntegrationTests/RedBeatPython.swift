@@ -34,6 +34,12 @@ struct RedBeatPython {
         return try #require(try JSONParser.parse(output).objectValue, "inspect printed \(output)")
     }
 
+    /// `RedBeatSchedulerEntry.from_key` for each name (`redbeat_app.py read`): name to what RedBeat read.
+    func read(_ names: String...) throws -> JSONObject {
+        let output = try RunHarness.run(venv.python, ["redbeat_app.py", "read"] + names, environment: environment, in: folder)
+        return try #require(try JSONParser.parse(output).objectValue, "read printed \(output)")
+    }
+
     /// `celery beat -S redbeat.RedBeatScheduler`: loads the beat_schedule statics, then waits for the lock.
     func launchBeat() throws -> ManagedProcess {
         try ManagedProcess(

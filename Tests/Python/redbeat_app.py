@@ -14,6 +14,10 @@ As a script:
                                            "kwargs", "options"
     python redbeat_app.py inspect NAME     RedBeatSchedulerEntry.from_key(...): its run state, is_due
                                            and score, as JSON
+    python redbeat_app.py read NAME...     from_key for each name: {name: its fields, schedule (as RedBeat's
+                                           encoder writes it back), is_due, score, the stored definition and
+                                           the one RedBeat's save() would write for what it read;
+                                           {"key_error": true} where from_key raises KeyError}
 """
 import json
 import os
@@ -55,11 +59,48 @@ if os.environ.get("REDBEAT_BEAT_SCHEDULE"):
     }
 
 
-def main(command, name, spec=None):
+def read(names):
+    from redbeat import RedBeatSchedulerEntry
+    from redbeat.decoder import RedBeatJSONEncoder
+    from redbeat.schedulers import get_redis
+
+    result = {}
+    for name in names:
+        key = RedBeatSchedulerEntry.generate_key(app, name)
+        try:
+            entry = RedBeatSchedulerEntry.from_key(key, app=app)
+        except KeyError:
+            result[name] = {"key_error": True, "score": get_redis(app).zscore(app.redbeat_conf.schedule_key, key)}
+            continue
+        due, next_check = entry.is_due()
+        # What save() writes as the definition, from what from_key read.
+        resaved = json.dumps({
+            "name": entry.name, "task": entry.task, "args": entry.args, "kwargs": entry.kwargs,
+            "options": entry.options, "schedule": entry.schedule, "enabled": entry.enabled,
+        }, cls=RedBeatJSONEncoder)
+        result[name] = {
+            "name": entry.name, "task": entry.task, "args": entry.args, "kwargs": entry.kwargs,
+            "options": entry.options, "enabled": entry.enabled,
+            "schedule": json.loads(json.dumps(entry.schedule, cls=RedBeatJSONEncoder)),
+            "total_run_count": entry.total_run_count,
+            "last_run_at": entry.last_run_at.timestamp() if entry.last_run_at else None,
+            "is_due": bool(due), "next_check": next_check,
+            "score": get_redis(app).zscore(app.redbeat_conf.schedule_key, key),
+            "definition": get_redis(app).hget(key, "definition"), "resaved": resaved,
+            "meta": get_redis(app).hget(key, "meta"),
+        }
+    print(json.dumps(result))
+
+
+def main(command, name, spec=None, *more):
     from redbeat import RedBeatSchedulerEntry
     from redbeat.schedulers import ensure_conf, get_redis
 
     ensure_conf(app)  # app.redbeat_conf, which the scheduler sets up when a beat starts
+
+    if command == "read":
+        read([name] + ([spec] if spec else []) + list(more))
+        return
 
     if command == "save":
         spec = json.loads(spec)

@@ -283,15 +283,23 @@ def redbeat_argv():
 
 COMMANDS = {
     "swiftbeat": "swiftbeat run --scheduler-url redis://127.0.0.1:P/1 --broker-url redis://127.0.0.1:P/0 --log-level warning",
+    "swiftbeat-redbeat": "swiftbeat run --store redbeat --scheduler-url redis://127.0.0.1:P/1 --broker-url redis://127.0.0.1:P/0 "
+                         "--log-level warning",
     "stock": "celery -A benchapp beat -s FILE -l warning (Celery 5.7.0, PersistentScheduler)",
     "redbeat": "celery -A benchapp beat -S redbeat.RedBeatScheduler -l warning (celery-redbeat 2.4.2)",
 }
+
+
+# swiftbeat on RedBeat's keys (issue 16): the same binary, `run --store redbeat`.
+REDBEAT_STORE = ("--store", "redbeat")
 
 
 def start_beat(kind, count=None, interval=None, broker=REDIS_URL_BROKER, extra=(), logname=None):
     logname = logname or "%s.log" % kind
     if kind == "swiftbeat":
         return spawn(swiftbeat_argv(broker, *extra), logname)
+    if kind == "swiftbeat-redbeat":
+        return spawn(swiftbeat_argv(broker, *REDBEAT_STORE, *extra), logname)
     if kind == "stock":
         return spawn(stock_argv(), logname, env=python_env("stock", count, interval, broker), cwd=HERE)
     return spawn(redbeat_argv(), logname, env=python_env(broker=broker), cwd=HERE)
@@ -310,6 +318,8 @@ def firstmsg(kind, argv_env_cwd, list_name, timeout, logname):
 def beat_launch(kind, count=None, interval=None, extra=()):
     if kind == "swiftbeat":
         return swiftbeat_argv(REDIS_URL_BROKER, *extra), None, None
+    if kind == "swiftbeat-redbeat":
+        return swiftbeat_argv(REDIS_URL_BROKER, *REDBEAT_STORE, *extra), None, None
     if kind == "stock":
         return stock_argv(), python_env("stock", count, interval), HERE
     return redbeat_argv(), python_env(), HERE
@@ -318,7 +328,7 @@ def beat_launch(kind, count=None, interval=None, extra=()):
 def load_workload(kind, count, first_due, spread, interval):
     if kind == "swiftbeat":
         load("swiftbeat", count, first_due, spread, interval)
-    elif kind == "redbeat":
+    elif kind in ("redbeat", "swiftbeat-redbeat"):
         load("redbeat", count, first_due, spread, interval)
     else:
         stock_prepare(count, interval, first_due, spread)
@@ -387,10 +397,11 @@ def save_raw(name, data):
 def sustained_one(kind, count, seconds, interval=10.0, extra=(), tag=""):
     """count entries every interval s, due instants spread evenly: drains, then analyzes."""
     flush()
-    lead = {"swiftbeat": 3.0 + count / 100000 * 2, "redbeat": 6.0, "stock": 6.0 + count / 100000 * 20}[kind]
+    lead = {"swiftbeat": 3.0 + count / 100000 * 2, "swiftbeat-redbeat": 3.0 + count / 100000 * 2, "redbeat": 6.0,
+            "stock": 6.0 + count / 100000 * 20}[kind]
     first_due = time.time() + lead
     load_workload(kind, count, first_due, interval, interval)
-    drain_out = os.path.join(run_dir(), "drain-%s-%d.txt" % (kind, count))
+    drain_out = os.path.join(run_dir(), "drain-%s-%d%s.txt" % (kind, count, tag))
     drain = spawn([TOOL, "drain", str(PORT), "0", "celery", "1000000000", str(lead + seconds + 600), drain_out],
                   "drain.log")
     beat = start_beat(kind, count, interval, extra=extra)
@@ -409,7 +420,8 @@ def sustained_one(kind, count, seconds, interval=10.0, extra=(), tag=""):
     os.kill(drain.pid, signal.SIGTERM)
     drain.wait()
     LIVE.discard(drain.pid)
-    verify = {"swiftbeat": "swiftbeat:%d" % PORT, "redbeat": "redbeat:%d" % PORT, "stock": "shelve:" + shelve_path()}[kind]
+    verify = {"swiftbeat": "swiftbeat:%d" % PORT, "redbeat": "redbeat:%d" % PORT, "swiftbeat-redbeat": "redbeat:%d" % PORT,
+              "stock": "shelve:" + shelve_path()}[kind]
     out = subprocess.run([PY, os.path.join(HERE, "analyze.py"), drain_out, "--count", str(count), "--interval",
                           repr(interval), "--first-due", repr(first_due), "--spread", repr(interval),
                           "--window-start", repr(first_due), "--window-end", repr(first_due + seconds),
@@ -592,6 +604,8 @@ def burst_python(kind, count, timeout):
          "all_s": round(last_us / 1e6 - first_due, 3) if last_us else None, "timeout_s": timeout}
     a["rate"] = seen / (end - first_due) if seen else 0
     a.update(m)
+    a["beat_us_per_firing"] = round(m.get("beat_cpu_s", 0) / max(seen, 1) * 1e6, 2)
+    a["redis_us_per_firing"] = round(m.get("redis_cpu_s", 0) / max(seen, 1) * 1e6, 2)
     save_raw("burst-%s-%d" % (kind, count), a)
     log("burst %s %d: %d in %.1f s (%s)" % (kind, count, seen, end - first_due, fmt_rate(a["rate"])))
     return a
@@ -1000,6 +1014,84 @@ def startup():
         "scripts/bench startup: 1,000 entries all due; time from exec to the first message in the list (BRPOP)")
 
 
+# ---------------------------------------------------------------- RedBeat store (issue 16)
+
+
+def redbeat_store():
+    """swiftbeat `run --store redbeat` beside `celery beat -S redbeat.RedBeatScheduler`, each on the same
+    RedBeat keys (load.py's redbeat format: a hash per entry with definition and meta, the index zset),
+    one after the other in this run: sustained 100,000 and 10,000, a burst, idle with 100,000 not due."""
+    section = "redbeat-store"
+    ours, cmd_ours = "swiftbeat-redbeat", COMMANDS["swiftbeat-redbeat"]
+    res = {}
+    for kind, count, seconds in [(ours, 100000, SUSTAINED_SECONDS), ("redbeat", 100000, ANCHOR_SECONDS),
+                                 (ours, 10000, ANCHOR_SECONDS), ("redbeat", 10000, ANCHOR_SECONDS)]:
+        log("redbeat-store: sustained, %s, %d RedBeat entries every 10 s, %.0f s" % (kind, count, seconds))
+        res[(kind, count)] = sustained_one(kind, count, seconds, tag="-redbeat-store")
+    for count in (100000, 10000):
+        s, r = res[(ours, count)], res[("redbeat", count)]
+        label = "{:,}".format(count)
+        cmd = ("scripts/bench redbeat-store: %s RedBeat entries every 10 s, due instants spread over 10 s; %s; "
+               "anchor %s" % (label, cmd_ours, COMMANDS["redbeat"]))
+        row(section, "RedBeat store, sustained %s entries/10 s: firings/s" % label,
+            "10,000/s" if count == 100000 else "1,000/s (all due)", fmt_rate(s["firings_per_s"]),
+            "RedBeat %s" % fmt_rate(r["firings_per_s"]), ratio(s["firings_per_s"], r["firings_per_s"]),
+            "yes" if s["firings_per_s"] >= 0.98 * count / 10 and not s["overdue_at_stop"] else "no", cmd,
+            "window %.0f s (RedBeat %.0f s); beat %.2f cores, redis-server %.2f, drain %.2f, other processes %.2f" % (
+                s["seconds"], r["seconds"], s.get("beat_cores", 0), s.get("redis_cores", 0), s.get("drain_cores", 0),
+                s["other_cores"]))
+        row(section, "RedBeat store, sustained %s: lag scheduled → in list, p50 / p99 / max" % label,
+            "p99 < 100 ms" if count == 100000 else "—", lag_text(s), "RedBeat %s" % lag_text(r), "—",
+            ("yes" if s["lag_ms"]["p99"] is not None and s["lag_ms"]["p99"] < 100 and not s["overdue_at_stop"] else "no")
+            if count == 100000 else "—", cmd,
+            "p99 per 10 s of schedule: swiftbeat %s (%s), RedBeat %s" % (
+                growth_text(s), "growing" if lag_growing(s) else "not growing", growth_text(r)))
+        wb = lambda a: "%d of %d entries match (%d messages)" % (a["writeback"]["checked"] - a["writeback"]["mismatches"],
+                                                                  a["writeback"]["checked"], a["messages"])
+        row(section, "RedBeat store, sustained %s: meta written back" % label, "every firing", wb(s),
+            "RedBeat %s" % wb(r), "—", "yes" if s["writeback"]["mismatches"] == 0 else "no", cmd,
+            "meta's total_run_count = messages seen and last_run_at = the last message's firing instant, per entry")
+        row(section, "RedBeat store, sustained %s: beat CPU (cores) / peak RSS" % label, "—",
+            "%.2f / %.0f MB" % (s.get("beat_cores", 0), s["rss_mb"]),
+            "RedBeat %.2f / %.0f MB" % (r.get("beat_cores", 0), r["rss_mb"]), "—", "—", cmd,
+            "redis-server: %.2f cores under swiftbeat, %.2f under RedBeat" % (s.get("redis_cores", 0),
+                                                                             r.get("redis_cores", 0)))
+    # Burst: the same 10,000 due at one instant for both; then 100,000 for swiftbeat alone (RedBeat
+    # would take minutes).
+    b_ours = burst_python(ours, 10000, 60 if QUICK else 90)
+    b_redbeat = burst_python("redbeat", 10000, 60 if QUICK else 90)
+    b_big = burst_python(ours, 100000, 60 if QUICK else 120)
+    burst_text = lambda b: "%s in %s (%s)" % ("{:,}".format(b["reached"]), fmt_ms(b["all_s"] or b["timeout_s"]),
+                                              fmt_rate(b["rate"]))
+    cmd = ("scripts/bench redbeat-store: N RedBeat entries due at one instant T; time from T until LLEN celery = N "
+           "(polled every 1 ms); %s" % cmd_ours)
+    row(section, "RedBeat store, burst 10,000 due at once → all in the Redis list", "—", burst_text(b_ours),
+        "RedBeat %s" % burst_text(b_redbeat), ratio(b_ours["rate"], b_redbeat["rate"]), "—", cmd,
+        "first message after %s (RedBeat %s); beat %.1f µs CPU per firing, redis-server %.1f µs" % (
+            fmt_ms(b_ours["first_s"]), fmt_ms(b_redbeat["first_s"]), b_ours.get("beat_us_per_firing", 0),
+            b_ours.get("redis_us_per_firing", 0)))
+    row(section, "RedBeat store, burst 100,000 due at once → all in the Redis list", "< 1 s", burst_text(b_big),
+        "RedBeat, 10,000 (above): %s" % fmt_rate(b_redbeat["rate"]), ratio(b_big["rate"], b_redbeat["rate"]),
+        "yes" if b_big["all_s"] and b_big["all_s"] < 1 else "no", cmd,
+        "first message after %s; beat %.1f µs CPU per firing, redis-server %.1f µs" % (
+            fmt_ms(b_big["first_s"]), b_big.get("beat_us_per_firing", 0), b_big.get("redis_us_per_firing", 0)))
+    # Idle: 100,000 entries due in 24 h and one due now; both read only the due ones through the index.
+    i_ours = reload_python(ours, 100000)
+    i_redbeat = reload_python("redbeat", 100000)
+    cmd = ("scripts/bench redbeat-store: 100,000 RedBeat entries every 24 h (none due) + 1 due now; %s (defaults: "
+           "--reload-interval 5 --max-interval 5); CPU over %d s after the first firing" % (cmd_ours, 10 if QUICK else 30))
+    row(section, "RedBeat store, 100,000 not due: start → first firing", "—", fmt_ms(i_ours["loaded_s"]),
+        "RedBeat %s" % fmt_ms(i_redbeat["loaded_s"]), ratio(i_ours["loaded_s"], i_redbeat["loaded_s"], False), "—", cmd)
+    row(section, "RedBeat store, idle with 100,000 not-due entries: beat CPU", "< 1% of a core",
+        "%.2f%%" % (100 * i_ours.get("beat_cores", 0)), "RedBeat %.2f%%" % (100 * i_redbeat.get("beat_cores", 0)),
+        ratio(i_ours.get("beat_cores"), i_redbeat.get("beat_cores"), False),
+        "yes" if i_ours.get("beat_cores", 1) < 0.01 else "no", cmd,
+        "redis-server %.2f%% under swiftbeat, %.2f%% under RedBeat" % (100 * i_ours.get("redis_cores", 0),
+                                                                      100 * i_redbeat.get("redis_cores", 0)))
+    row(section, "RedBeat store, idle with 100,000 entries: RSS", "—", "%.0f MB" % i_ours["rss_mb"],
+        "RedBeat %.0f MB" % i_redbeat["rss_mb"], ratio(i_ours["rss_mb"], i_redbeat["rss_mb"], False), "—", cmd)
+
+
 # ---------------------------------------------------------------- profile
 
 
@@ -1164,7 +1256,9 @@ def machine():
     }
 
 
-ORDER = ["sustained", "burst", "publish", "idle", "reload", "memory", "startup", "profile"]
+ORDER = ["sustained", "burst", "publish", "idle", "reload", "memory", "startup", "profile", "redbeat-store"]
+# Sections with a generated block of their own in BENCHMARKS.md, not in the main table.
+OWN_BLOCKS = ["redbeat-store"]
 
 
 def table(rows, markdown):
@@ -1204,8 +1298,9 @@ def update_results(parts, started, ended, load_before, load_after):
     return saved
 
 
-def all_rows(saved):
-    rows = [r for info in saved["parts"].values() for r in info["rows"]]
+def all_rows(saved, sections=None):
+    rows = [r for info in saved["parts"].values() for r in info["rows"]
+            if (r["section"] in sections if sections else r["section"] not in OWN_BLOCKS)]
     return sorted(rows, key=lambda r: ORDER.index(r["section"]) if r["section"] in ORDER else len(ORDER))
 
 
@@ -1243,13 +1338,24 @@ def write_markdown(saved):
     text = replace(text, "results", gen)
     if prof:
         text = replace(text, "profile", prof)
+    for section in OWN_BLOCKS:
+        own = all_rows(saved, [section])
+        if own:
+            info = saved["parts"].get(section, {})
+            lines = ["<!-- Generated by scripts/bench %s from .state/bench/results.json; edit outside these markers. -->" %
+                     section, "", "Measured %s (%s min, load average %s), build: %s." % (
+                         info.get("when", "?"), info.get("minutes", "?"), info.get("loadavg", "?"), mach["build"]), "",
+                     table(own, True), "", "How each figure was measured:", ""]
+            for r in own:
+                lines.append("- **%s** — %s%s" % (r["figure"], r["command"], (". " + r["note"]) if r["note"] else ""))
+            text = replace(text, section, lines)
     with open(MD, "w") as f:
         f.write(text)
 
 
 PART_INFO = {}
 SCENARIOS = {"sustained": sustained, "burst": burst, "publish": publish, "idle": idle, "reload": reload, "memory": memory,
-             "http": http, "startup": startup, "profile": profile}
+             "http": http, "startup": startup, "profile": profile, "redbeat-store": redbeat_store}
 
 
 def main():
@@ -1260,10 +1366,10 @@ def main():
         PROFILE_MD[:] = saved.get("profile_md", [])
         saved["machine"] = machine()
         write_markdown(saved)
-        print(table(all_rows(saved), False))
+        print(table(all_rows(saved) + all_rows(saved, OWN_BLOCKS), False))
         return
     if parts == ["all"]:
-        parts = ["startup", "memory", "http", "reload", "publish", "burst", "idle", "sustained", "profile"]
+        parts = ["startup", "memory", "http", "reload", "publish", "burst", "idle", "sustained", "profile", "redbeat-store"]
     for p in parts:
         if p not in SCENARIOS:
             sys.exit("bench: unknown part %s (parts: %s)" % (p, " ".join(SCENARIOS)))

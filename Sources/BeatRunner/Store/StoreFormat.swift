@@ -97,12 +97,9 @@ enum StoreFormat {
                 key: entry.key, updated: meta, digest: Digest.of(RedBeatStoredValue.joined(definition: Array(definition), meta: meta)))
             // An entry with no run left (its last allowed run) is scored -1, RedBeat's "no more events".
             firing.score = RedBeatRunState.score(
-                nextDue: firesAgain ? Self.due(entry.schedule.nextDue(lastRunAt: now, now: now, in: zone())) : nil)
+                nextDue: firesAgain ? RedBeatRunState.nextDue(of: entry.schedule, lastRunAt: now, now: now, in: zone()) : nil)
             firing.firesAgain = firesAgain
             return firing
         }
     }
-
-    /// A next due time, or nil for `Schedule.never` (an rrule with no more occurrences): RedBeat scores it -1.
-    static func due(_ instant: Instant) -> Instant? { instant == Schedule.never ? nil : instant }
 }

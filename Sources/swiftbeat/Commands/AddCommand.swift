@@ -1,9 +1,10 @@
 import ArgumentParser
 import BeatCore
+import BeatRunner
 import JSON
 import ScheduleStore
 
-/// `swiftbeat add`: writes a new entry in celerybeat-redis's current format.
+/// `swiftbeat add`: writes a new entry, in celerybeat-redis's current format or as RedBeat's `save()` does.
 struct AddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
@@ -38,7 +39,6 @@ struct AddCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
-        try store.requireCelerybeatRedis()
         guard !name.isEmpty else { throw CommandFailure.badInput("the entry name is empty") }
         guard let task = fields.task else { throw CommandFailure.badInput("--task is required") }
         guard let schedule = try fields.scheduleValue(entry: name) else {
@@ -58,18 +58,19 @@ struct AddCommand: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
+        let stored = try store.stored(name: name, entry: json)
 
         let connection = try store.connect()
-        let writer = EntryWriter(connection: connection, keyPrefix: store.resolvedKeyPrefix)
+        let writer = try store.writer(on: connection)
         let key = writer.key(of: name)
         if replace {
-            switch try storeCall({ () throws(ScheduleStoreError) in try writer.put(name: name, json: json) }) {
+            switch try storeCall({ () throws(ScheduleStoreError) in try writer.put(name: name, stored: stored) }) {
             case .added: print("added \(key)")
             case .replaced: print("replaced \(key)")
             case .unchanged: print("unchanged \(key)")
             }
         } else {
-            switch try storeCall({ () throws(ScheduleStoreError) in try writer.add(name: name, json: json) }) {
+            switch try storeCall({ () throws(ScheduleStoreError) in try writer.add(name: name, stored: stored) }) {
             case .added: print("added \(key)")
             case .exists: throw CommandFailure.badInput("entry \(key) already exists; use --replace to overwrite it")
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BeatCore
+import BeatRunner
 import JSON
 import ScheduleStore
 
@@ -36,7 +37,6 @@ struct EditCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
-        try store.requireCelerybeatRedis()
         guard !(enabled && disabled) else { throw CommandFailure.badInput("give --enabled or --disabled, not both") }
         let edit = EntryEdit(
             task: fields.task, enabled: enabled ? true : disabled ? false : nil,
@@ -55,7 +55,7 @@ struct EditCommand: ParsableCommand {
 enum EntryEditRun {
     static func apply(_ edit: EntryEdit, to name: String, store: StoreSettings, verb: String) throws {
         let connection = try store.connect()
-        let writer = EntryWriter(connection: connection, keyPrefix: store.resolvedKeyPrefix)
+        let writer = try store.writer(on: connection)
         let key = writer.key(of: name)
         let outcome = try storeCall { () throws(ScheduleStoreError) in
             try writer.update(name: name) { old throws(EntryError) in try edit.apply(to: old, key: key, name: name) }

@@ -17,7 +17,6 @@ struct EnableCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
-        try store.requireCelerybeatRedis()
         try EntryEditRun.apply(EntryEdit(enabled: true), to: name, store: store, verb: "enabled")
     }
 }
@@ -38,7 +37,6 @@ struct DisableCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
-        try store.requireCelerybeatRedis()
         try EntryEditRun.apply(EntryEdit(enabled: false), to: name, store: store, verb: "disabled")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BeatCore
+import BeatRunner
 import JSON
 import RedisClient
 import ScheduleStore
@@ -42,7 +43,7 @@ struct ExportCommand: ParsableCommand {
         var skipped: [String] = []
         for decoded in entries {
             guard case .success = decoded.result, case .json(let bytes) = decoded.stored.value,
-                let entry = try? ScheduleFile.fileEntry(name: decoded.stored.name, stored: bytes)
+                let entry = try? ScheduleFile.fileEntry(name: decoded.stored.name, stored: store.kind.parts(of: bytes).entry)
             else {
                 if case .failure(let error) = decoded.result { StandardError.write("swiftbeat: skipped \(error)\n") }
                 skipped.append(decoded.stored.key)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BeatCore
+import BeatRunner
 import ScheduleStore
 
 /// `swiftbeat import`: a schedule file into Redis.
@@ -40,16 +41,19 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
-        try store.requireCelerybeatRedis()
         let text = try TextFile.read(file)
-        let entries: [ScheduleFile.Entry]
+        var entries: [ScheduleFile.Entry]
         do {
             entries = try ScheduleFile.parse(text: text, fileName: file)
         } catch {
             throw CommandFailure.badInput("\(error)")
         }
+        // Every entry in the store's own form first: one RedBeat cannot hold means nothing is written.
+        for index in entries.indices {
+            entries[index].json = try store.stored(name: entries[index].name, entry: entries[index].json)
+        }
         let connection = try store.connect()
-        let writer = EntryWriter(connection: connection, keyPrefix: store.resolvedKeyPrefix)
+        let writer = try store.writer(on: connection)
         var counts: [String: Int] = [:]
         func report(_ word: String, _ entry: ScheduleFile.Entry, _ note: String = "") {
             print("\(word) \(writer.key(of: entry.name))\(note)")
@@ -57,7 +61,7 @@ struct ImportCommand: ParsableCommand {
         }
         if replace {
             for entry in entries {
-                switch try storeCall({ () throws(ScheduleStoreError) in try writer.put(name: entry.name, json: entry.json, announce: false) }) {
+                switch try storeCall({ () throws(ScheduleStoreError) in try writer.put(name: entry.name, stored: entry.json, announce: false) }) {
                 case .added: report("added", entry)
                 case .replaced: report("replaced", entry)
                 case .unchanged: report("unchanged", entry)

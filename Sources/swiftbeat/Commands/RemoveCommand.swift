@@ -1,7 +1,8 @@
 import ArgumentParser
+import BeatRunner
 import ScheduleStore
 
-/// `swiftbeat remove`: deletes an entry's key.
+/// `swiftbeat remove`: deletes an entry's key (and, in RedBeat, its member of the index).
 struct RemoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove",
@@ -17,9 +18,8 @@ struct RemoveCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
-        try store.requireCelerybeatRedis()
         let connection = try store.connect()
-        let writer = EntryWriter(connection: connection, keyPrefix: store.resolvedKeyPrefix)
+        let writer = try store.writer(on: connection)
         let removed = try storeCall { () throws(ScheduleStoreError) in try writer.remove(name: name) }
         guard removed else { throw CommandFailure.badInput("no entry \(writer.key(of: name))") }
         print("removed \(writer.key(of: name))")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BeatCore
+import BeatRunner
 import CeleryConfig
 import CivilTime
 import JSON
@@ -32,32 +33,34 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
-        try store.requireCelerybeatRedis()
         let zone = try store.zone()
         let router = try readSetting { () throws(ConfigError) in try settings.router() }
         let connection = try store.connect()
-        let reader = EntryReader(connection: connection, keyPrefix: store.resolvedKeyPrefix)
-        guard var stored = try storeCall({ () throws(ScheduleStoreError) in try reader.entry(named: name) }) else {
+        guard var stored = try storeCall({ () throws(ScheduleStoreError) in
+            try store.kind.entry(named: name, on: connection, keyPrefix: store.resolvedKeyPrefix)
+        }) else {
             throw CommandFailure.badInput("no entry \(store.resolvedKeyPrefix + name)")
         }
         let preview = EntryEdit(schedule: try kinds.scheduleObject(), lifetime: try lifetime.changes(removable: true))
         if !preview.isEmpty, case .json(let bytes) = stored.value {
             do {
-                stored.value = .json(try preview.apply(to: bytes, key: stored.key, name: stored.name))
+                let edited = try preview.apply(to: store.kind.parts(of: bytes).entry, key: stored.key, name: stored.name)
+                stored.value = .json(store.kind.replacing(entry: edited, in: bytes))
             } catch {
                 throw CommandFailure.badInput(error.description)
             }
         }
         if !preview.isEmpty { print("preview with the flags given (nothing is written):") }
         if case .json(let bytes) = stored.value {
-            if let value = try? JSONParser.parse(bytes) {
-                print(JSONWriter.indented(value))
-            } else {
-                print(String(decoding: bytes, as: UTF8.self))
+            let parts = store.kind.parts(of: bytes)
+            printJSON(parts.entry)
+            if let meta = parts.meta {
+                print("meta:")
+                printJSON(meta)
             }
         }
         let entry: Entry
-        switch DecodedEntry.decode(stored).result {
+        switch DecodedEntry.decode(stored, kind: store.kind).result {
         case .failure(let error): throw CommandFailure.badInput(error.description)
         case .success(let decoded): entry = decoded
         }
@@ -68,15 +71,24 @@ struct ShowCommand: ParsableCommand {
         case .success(let destination): print("destination: \(EntryDestination.describe(destination))")
         case .failure(let error): print("destination: cannot be routed: \(error)")
         }
-        print("last run: \(entry.lastRunAt.map { zone.iso8601($0) } ?? "never (the next runs count from now, as from when the scheduler first sees it)")")
+        print("last run: \(entry.lastRunAt.map { zone.iso8601($0) } ?? UpcomingRuns.neverRun(store.kind))")
         if !entry.lifetime.isEmpty { print("lifetime: \(LifetimeWords.describe(entry.lifetime, zone: zone))") }
         if let finished = entry.finishedReason(at: now) {
             print("finished: \(finished)")
             return
         }
         print(entry.enabled ? "next 5 runs (\(zone.identifier)):" : "disabled; if enabled, its next 5 runs (\(zone.identifier)) would be:")
-        for instant in UpcomingRuns.of(entry, now: now, zone: zone, count: 5) {
+        for instant in UpcomingRuns.of(entry, now: now, zone: zone, count: 5, kind: store.kind) {
             print("  \(zone.iso8601(instant))")
+        }
+    }
+
+    /// `bytes` indented when they are JSON, else as they are.
+    private func printJSON(_ bytes: [UInt8]) {
+        if let value = try? JSONParser.parse(bytes) {
+            print(JSONWriter.indented(value))
+        } else {
+            print(String(decoding: bytes, as: UTF8.self))
         }
     }
 }

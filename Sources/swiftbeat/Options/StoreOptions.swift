@@ -105,10 +105,17 @@ struct StoreSettings {
     /// For the commands that write or show one entry, which know celerybeat-redis's format only:
     /// RedBeat's entries are changed with RedBeat's own API, so that what is written is what
     /// RedBeat's beat reads (`list`, `check`, `export` and `status` read either store).
-    func requireCelerybeatRedis() throws {
-        guard kind == .celerybeatRedis else {
-            throw CommandFailure.badInput(
-                "this command works on celerybeat-redis entries; with --store redbeat, change entries with RedBeat's API (RedBeatSchedulerEntry) and see them with list")
+    /// The writer of this store's entries, on `connection`.
+    func writer(on connection: RedisConnection) throws -> StoredEntryWriter {
+        StoredEntryWriter(kind, connection: connection, keyPrefix: resolvedKeyPrefix, zone: try zone())
+    }
+
+    /// What the store keeps for the entry `json` (`EntryEncoder`'s output), or the one line why it cannot.
+    func stored(name: String, entry json: [UInt8]) throws -> [UInt8] {
+        do {
+            return try kind.stored(name: name, entry: json, keyPrefix: resolvedKeyPrefix)
+        } catch {
+            throw CommandFailure(error)
         }
     }
 

@@ -47,6 +47,14 @@ enum UpcomingRuns {
         return [first] + entry.schedule.nextRuns(after: first, count: limit - 1, in: zone, window: window)
     }
 
+    /// What "never run" means for when the entry fires, in words, by the same rule.
+    static func neverRun(_ kind: StoreKind) -> String {
+        switch kind {
+        case .celerybeatRedis: "never (the next runs count from now, as from when the scheduler first sees it)"
+        case .redBeat: "never (due at once, as in RedBeat)"
+        }
+    }
+
     /// `2026-03-08 03:00:00` in the zone (whole seconds), for tables.
     static func wallClock(_ instant: Instant, zone: TimeZoneRules) -> String {
         let iso = zone.iso8601(instant)
