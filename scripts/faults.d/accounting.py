@@ -18,6 +18,7 @@ header (the firing's instant + 3600 s).
   and anything else is undocumented (a FAIL).
 """
 
+import statistics
 from datetime import datetime
 
 SLOT_TOLERANCE = 0.5
@@ -113,3 +114,9 @@ def longest_pause(messages, start, end):
     """The longest time without any delivery between START and END (wall clock)."""
     times = [start] + sorted(m["t"] for m in messages if start <= m["t"] <= end) + [end]
     return max(b - a for a, b in zip(times, times[1:]))
+
+
+def median_lag(messages, start, end):
+    """The median time from a firing's instant to its arrival in the broker, between START and END."""
+    lags = [m["t"] - (instant(m["expires"]) - EXPIRES_SECONDS) for m in messages if start <= m["t"] <= end]
+    return round(statistics.median(lags), 3) if lags else None

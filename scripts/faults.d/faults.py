@@ -29,22 +29,42 @@ class Deadline(Exception):
 
 
 class Scenario:
-    """One fault: `broker` is where firings go; `inject` applies the fault and returns the marks
-    (partition start, fault cleared, old leader, ...) the checks need."""
+    """One fault: `broker` is where firings go. `inject` notes the leader, calls `apply`, holds
+    the fault for `duration` seconds, calls `heal`, and returns the marks the checks need; `apply`
+    and `heal` may add their own marks."""
 
     name = ""
+    title = ""
     broker = "redis"
+    duration = 15
     # Nodes reach Redis through relay.py, which can add latency.
     relay = False
-    title = ""
-    # A leader that cannot see Redis must stop before its lock can expire: checked where the
-    # scenario cuts the leader off from Redis.
+    # Which nodes lose Redis (their lost firings may be the unknown-commit window); with
+    # `checks_leader_stop`, the cut-off leader must stop sending before its lock can expire.
+    cuts_redis = False
     checks_leader_stop = False
 
     def __init__(self, harness):
         self.harness = harness
 
     def inject(self, cluster, topology):
+        self.leader = cluster.holder()
+        marks = {"leader": self.leader, "start": time.time()}
+        try:
+            marks.update(self.apply(cluster, topology) or {})
+            hold(self.duration)
+        finally:
+            # Also when the deadline struck: a SIGSTOPped broker or a dropped link must not outlive it.
+            marks.update(self.heal(cluster, topology) or {})
+        marks["cleared"] = time.time()
+        if self.cuts_redis:
+            marks.setdefault("cuts", [(marks["start"], marks["cleared"])])
+        return marks
+
+    def apply(self, cluster, topology):
+        raise NotImplementedError
+
+    def heal(self, cluster, topology):
         raise NotImplementedError
 
 
@@ -54,128 +74,110 @@ def hold(seconds):
 
 
 class LeaderPartitionedFromRedis(Scenario):
-    name, broker = "leader-partitioned", "amqp"
+    name, broker, duration = "leader-partitioned", "amqp", 3 * LOCK_TTL
     title = "the leader partitioned from Redis while the standbys still reach it (broker still reachable)"
-    checks_leader_stop = True
+    cuts_redis = checks_leader_stop = True
 
-    def inject(self, cluster, topology):
-        leader = cluster.holder()
-        start = time.time()
-        topology.partition_port(leader, ADDRESSES["redis"], 6379)
-        hold(3 * LOCK_TTL)
-        topology.heal(leader)
-        return {"leader": leader, "start": start, "cleared": time.time(), "redis_cut": [leader]}
+    def apply(self, cluster, topology):
+        topology.partition_port(self.leader, ADDRESSES["redis"], 6379)
+
+    def heal(self, cluster, topology):
+        topology.heal(self.leader)
 
 
 class RedisPartitionedFromAll(Scenario):
-    name, broker = "redis-partitioned", "amqp"
+    name, broker, duration = "redis-partitioned", "amqp", 2.5 * LOCK_TTL
     title = "Redis partitioned from every node for 2.5 x the lock TTL (broker still reachable)"
-    checks_leader_stop = True
+    cuts_redis = checks_leader_stop = True
 
-    def inject(self, cluster, topology):
-        leader = cluster.holder()
-        start = time.time()
+    def apply(self, cluster, topology):
         topology.isolate_service("redis", 6379)
-        hold(2.5 * LOCK_TTL)
+
+    def heal(self, cluster, topology):
         topology.heal("redis")
-        return {"leader": leader, "start": start, "cleared": time.time(), "redis_cut": list(NODES)}
 
 
 class BrokerPartitioned(Scenario):
-    name, broker = "broker-partitioned", "amqp"
+    name, broker, duration = "broker-partitioned", "amqp", 10
     title = "RabbitMQ partitioned from the leader for 10 s while it publishes 100 firings/s with confirms outstanding"
 
-    def inject(self, cluster, topology):
-        leader = cluster.holder()
-        start = time.time()
-        topology.partition_port(leader, ADDRESSES["redis"], 5672)
-        hold(10)
-        topology.heal(leader)
-        return {"leader": leader, "start": start, "cleared": time.time()}
+    def apply(self, cluster, topology):
+        topology.partition_port(self.leader, ADDRESSES["redis"], 5672)
+
+    def heal(self, cluster, topology):
+        topology.heal(self.leader)
 
 
 class LatencyAndLoss(Scenario):
-    name, broker, relay = "latency-loss", "redis", True
+    name, broker, duration, relay = "latency-loss", "redis", 30, True
     title = "200 ms one-way delay and 5% loss between the nodes and Redis for 30 s (Redis broker: commit and push in one transaction)"
 
-    def inject(self, cluster, topology):
-        leader = cluster.holder()
-        start = time.time()
+    def apply(self, cluster, topology):
         cluster.delay(True)
         for host in ADDRESSES:
             topology.lossy(host, 0.05)
-        hold(30)
+
+    def heal(self, cluster, topology):
         for host in ADDRESSES:
             topology.heal(host)
         cluster.delay(False)
-        return {"leader": leader, "start": start, "cleared": time.time()}
 
 
 class FlappingLink(Scenario):
-    name, broker = "flapping-link", "amqp"
+    name, broker, duration = "flapping-link", "amqp", 0
     title = "the leader's link down 2 s / up 2 s, six times"
+    cuts_redis = True
 
-    def inject(self, cluster, topology):
-        leader = cluster.holder()
-        start = time.time()
+    def apply(self, cluster, topology):
         cuts = []
         for _ in range(6):
             down = time.time()
-            topology.link(leader, up=False)
+            topology.link(self.leader, up=False)
             hold(2)
-            topology.link(leader, up=True)
+            topology.link(self.leader, up=True)
             cuts.append((down, time.time()))
             hold(2)
-        return {"leader": leader, "start": start, "cleared": time.time(), "redis_cut": [leader], "cuts": cuts}
+        return {"cuts": cuts}
+
+    def heal(self, cluster, topology):
+        topology.link(self.leader, up=True)
 
 
 class RedisOutOfMemory(Scenario):
     name, broker = "redis-maxmemory", "redis"
     title = "Redis at maxmemory with noeviction (writes refused) for 15 s, then memory freed"
 
-    def inject(self, cluster, topology):
-        leader = cluster.holder()
+    def apply(self, cluster, topology):
         memory = dict(line.split(":", 1) for line in cluster.redis_cli("INFO", "memory").split() if ":" in line)
-        used = int(memory["used_memory"])
-        start = time.time()
-        cluster.redis_cli("CONFIG", "SET", "maxmemory", str(max(used // 2, 1)))
-        refused = "OOM" in cluster.redis_cli("SET", "faults:probe", "x", check=False)
-        hold(15)
+        cluster.redis_cli("CONFIG", "SET", "maxmemory", str(max(int(memory["used_memory"]) // 2, 1)))
+        return {"writes_refused": "OOM" in cluster.redis_cli("SET", "faults:probe", "x", check=False)}
+
+    def heal(self, cluster, topology):
+        holder = cluster.holder()
         cluster.redis_cli("CONFIG", "SET", "maxmemory", "0")
-        return {"leader": leader, "start": start, "cleared": time.time(), "writes_refused": refused,
-                "holder_after": cluster.holder()}
+        return {"holder_at_end_of_fault": holder}
 
 
 class DiskAlarm(Scenario):
     name, broker = "disk-alarm", "amqp"
     title = "RabbitMQ's disk alarm (disk_free_limit above the free space) blocks publishers for 15 s"
 
-    def inject(self, cluster, topology):
-        leader = cluster.holder()
-        start = time.time()
+    def apply(self, cluster, topology):
         self.harness.rabbitmq.ctl("set_disk_free_limit", "1000000GB")
-        alarm_set = time.time()
-        hold(15)
-        clearing = time.time()
+
+    def heal(self, cluster, topology):
         self.harness.rabbitmq.ctl("set_disk_free_limit", "50MB")
-        return {"leader": leader, "start": start, "cleared": time.time(),
-                "rabbitmqctl_s": [round(alarm_set - start, 1), round(time.time() - clearing, 1)]}
 
 
 class BrokerStopsReading(Scenario):
     name, broker = "broker-stopped", "amqp"
     title = "RabbitMQ stops reading (its Erlang VM SIGSTOPped) for 15 s, then SIGCONT"
 
-    def inject(self, cluster, topology):
-        leader = cluster.holder()
-        beam = self.harness.rabbitmq.beam_pid()
-        start = time.time()
-        os.kill(beam, signal.SIGSTOP)
-        try:
-            hold(15)
-        finally:
-            os.kill(beam, signal.SIGCONT)
-        return {"leader": leader, "start": start, "cleared": time.time()}
+    def apply(self, cluster, topology):
+        os.kill(self.harness.rabbitmq.beam_pid(), signal.SIGSTOP)
+
+    def heal(self, cluster, topology):
+        os.kill(self.harness.rabbitmq.beam_pid(), signal.SIGCONT)
 
 
 SCENARIOS = [LeaderPartitionedFromRedis, RedisPartitionedFromAll, BrokerPartitioned, LatencyAndLoss, FlappingLink,
@@ -262,12 +264,7 @@ class Harness:
         messages = cluster.messages()
         logs = {node: cluster.node_log(node) for node in NODES}
         start, cleared = marks["start"], marks["cleared"]
-        windows = []
-        if "cuts" in marks:
-            windows = marks["cuts"]
-        elif marks.get("redis_cut"):
-            windows = [(start, cleared)]
-        counts = accounting.count(messages, committed, logs, windows)
+        counts = accounting.count(messages, committed, logs, marks.get("cuts", []))
         acquisitions = accounting.reigns(logs)
         overlap = accounting.overlaps(messages, acquisitions, cluster.node_of_origin)
         after = sorted(m["t"] for m in messages if m["t"] > cleared)
@@ -275,6 +272,7 @@ class Harness:
             "committed": counts["committed"], "delivered": counts["delivered"], "duplicates": counts["duplicates"],
             "sent_without_commit": counts["extra"], "lost": counts["lost_total"], "lost_by_window": counts["lost"],
             "fault_s": round(cleared - start, 1),
+            "median_lag_during_fault_s": accounting.median_lag(messages, start, cleared),
             "longest_pause_s": round(accounting.longest_pause(messages, start - 1, cleared + 4), 2),
             "recovered_after_clear_s": round(after[0] - cleared, 2) if after else None,
             "leader_before": marks["leader"],
@@ -298,7 +296,7 @@ class Harness:
                 failures.append(f"{node} exit status after SIGTERM: {status}")
         if scenario.checks_leader_stop:
             self.judge_leader_stop(marks, messages, logs, cluster, figures, failures)
-        for key in ("writes_refused", "holder_after", "rabbitmqctl_s"):
+        for key in ("writes_refused", "holder_at_end_of_fault"):
             if key in marks:
                 figures[key] = marks[key]
         figures["errors_logged"] = {node: sum(1 for e in events if e.get("level") in ("error", "critical")) for node, events in logs.items()}
