@@ -191,9 +191,9 @@ class Harness:
         self.rabbitmq = None
 
     def run(self, scenarios):
-        self.topology.create()
         results = []
         try:
+            self.topology.create()
             if any(scenario.broker == "amqp" for scenario in scenarios):
                 self.rabbitmq = RabbitMQ(self.topology, os.path.join(self.arguments.work, "rabbitmq"), self.arguments.repository)
                 started = time.time()
