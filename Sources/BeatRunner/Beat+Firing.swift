@@ -332,6 +332,13 @@ extension Beat {
     /// confirms of the oldest batch beyond `batchesLeftUnconfirmed`. A firing is logged "sent" only
     /// once confirmed; what the broker does not take waits for a retry.
     func publish(_ batch: [PendingPublish]) {
+        // A Redis call of this pass may have blocked for up to its timeout (a partition) after these
+        // were committed: once the lock may have expired, another node may lead, so nothing more is
+        // handed over: they wait as pending, dropped when the election gives the lease up (`stoppedSending`).
+        guard election.maySend(at: SystemClock.monotonicMicroseconds()) else {
+            pending += batch
+            return
+        }
         guard let broker = connectedBroker() else {
             let now = SystemClock.monotonicMicroseconds()
             pending += batch.map { delayed($0, at: now) }

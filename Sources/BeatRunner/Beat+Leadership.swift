@@ -44,7 +44,7 @@ extension Beat {
                 }
                 actions += election.renewed(renewed, sentAt: sentAt)
             case .stopSending(let reason):
-                logger.error("stopped sending and became a standby: \(reason)", metadata: ["lock.key": "\(lock.key)"])
+                stoppedSending(reason)
             case .release:
                 break
             }
@@ -54,7 +54,15 @@ extension Beat {
     /// A commit found that the lock is no longer ours.
     func lostLockDuringCommit() {
         for case .stopSending(let reason) in election.lockLost(at: SystemClock.monotonicMicroseconds()) {
-            logger.error("stopped sending and became a standby: \(reason)", metadata: ["lock.key": "\(lock.key)"])
+            stoppedSending(reason)
         }
+    }
+
+    /// Committed firings still waiting for the broker are dropped at once: were they kept, the
+    /// `acquire` that follows could take the lock again (after another node led meanwhile) and
+    /// send them then, a whole reign late.
+    private func stoppedSending(_ reason: String) {
+        logger.error("stopped sending and became a standby: \(reason)", metadata: ["lock.key": "\(lock.key)"])
+        if !pending.isEmpty { dropPending(reason: "this node is no longer the leader") }
     }
 }

@@ -186,11 +186,13 @@ final class HACluster: @unchecked Sendable {
     }
 
     var schedulerURL: String { "redis://127.0.0.1:\(scheduler.port)/1" }
+    /// Where nodes started from now on reach the scheduler's Redis: a proxy's port, or its own.
+    var nodeSchedulerPort: Int?
     var brokerURL: String { "redis://127.0.0.1:\((brokerServer ?? scheduler).port)/0" }
 
     var runArguments: [String] {
         [
-            "run", "--scheduler-url", schedulerURL, "--broker-url", brokerURL, "--lock-ttl", String(ttl),
+            "run", "--scheduler-url", "redis://127.0.0.1:\(nodeSchedulerPort ?? scheduler.port)/1", "--broker-url", brokerURL, "--lock-ttl", String(ttl),
             "--standby-retry", String(retry),
         ]
     }
