@@ -1,0 +1,103 @@
+import BeatCore
+import CivilTime
+import JSON
+import Testing
+import TestSupport
+
+/// Crontab next-fire instants in every zone of this machine's tz database, against a brute-force
+/// walk of the zone's wall clock with Python's `zoneinfo` under the cronie DST rule README
+/// "Schedules" documents (`Tests/Python/crontab_cases.py`; Celery's `crontab_parser` expands the
+/// fields). Both read the same files (`$TZDIR`, else `/usr/share/zoneinfo`).
+///
+/// Each run draws `casesPerZone` cases per zone with a new seed: random crontabs (a third of them
+/// at hours 0-3, where clocks change), start instants from 1970 to 2100 (half of them in the
+/// two days before one of the zone's transitions, and many after 2037, where the POSIX footer
+/// gives the rules), so that over many runs the space is covered.
+@Suite struct CrontabDifferentialTests {
+    static let casesPerZone = 2
+
+    @Test func nextRunAgreesWithAWallClockWalkInEveryZone() async throws {
+        let venv = try #require(CeleryVenv.all.first, "no Python venv (scripts/test makes them)")
+        let directory = TimeZoneRules.defaultDirectory
+        let names = try await venv.runScript("zoneinfo_offsets.py", [directory, "--zones"]).split(separator: "\n").map(String.init)
+        var run = DifferentialRun()
+        var cases: [(zone: TimeZoneRules, fields: [String: String], after: Instant)] = []
+        for name in names {
+            let zone = try TimeZoneRules.load(identifier: name, directory: directory)
+            for _ in 0..<Self.casesPerZone { cases.append((zone, run.crontabFields(), run.startInstant(in: zone))) }
+        }
+        let lines = cases.map { zone, fields, after in
+            JSONWriter.string(
+                .object([
+                    "zone": .string(zone.identifier), "crontab": .object(JSONObject(members: fields.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) })),
+                    "after": .integer(after.secondsSinceEpoch),
+                ]), style: .compact)
+        }
+        let answers = try await venv.runScript("crontab_cases.py", lines: lines, [directory], timeout: .seconds(300))
+        try #require(answers.count == cases.count, "crontab_cases.py answered \(answers.count) of \(cases.count) (\(run))")
+        var differences: [String] = []
+        var atTransitions = 0
+        for ((zone, fields, after), (line, answer)) in zip(cases, zip(lines, answers)) {
+            let python = try #require(try JSONParser.parse(String(answer)).objectValue)
+            let crontab = Result { () throws(ScheduleError) -> CrontabSchedule in
+                try CrontabSchedule(
+                    minute: .text(fields["minute"]!), hour: .text(fields["hour"]!), dayOfWeek: .text(fields["day_of_week"]!),
+                    dayOfMonth: .text(fields["day_of_month"]!), monthOfYear: .text(fields["month_of_year"]!))
+            }
+            guard let expected = python["next"]?.numberValue?.int64Value else {
+                if case .success = crontab { differences.append("Python refused, swiftbeat accepted: \(line) → \(answer)") }
+                continue
+            }
+            guard case .success(let schedule) = crontab else {
+                differences.append("swiftbeat refused, Python fired at \(expected): \(line)")
+                continue
+            }
+            let next = schedule.nextRun(after: after, in: zone)
+            if next.secondsSinceEpoch != expected || next.microsecondsSinceEpoch % 1_000_000 != 0 {
+                differences.append(
+                    "\(line): Python \(zone.iso8601(Instant(secondsSinceEpoch: expected))), swiftbeat \(zone.iso8601(next))")
+            }
+            if let transition = zone.transition(after: after), transition.instant.secondsSinceEpoch <= expected { atTransitions += 1 }
+        }
+        #expect(differences.isEmpty, "\(differences.count) of \(cases.count) differ (\(run)):\n\(differences.prefix(8).joined(separator: "\n"))")
+        #expect(names.count > 300, "only \(names.count) zones in \(directory)")
+        #expect(atTransitions >= cases.count / 12, "only \(atTransitions) cases crossed a transition (\(run))")
+    }
+}
+
+extension DifferentialRun {
+    /// Celery's crontab fields, in the forms both Celery and swiftbeat read.
+    mutating func crontabFields() -> [String: String] {
+        let nearChanges = chance(0.35)
+        return [
+            "minute": crontabField(0...59, star: nearChanges ? 2 : 1),
+            "hour": nearChanges ? pick(["1", "2", "3", "0-3", "1-3", "2,3", "1,2", "2-3/1", "0,2"]) : crontabField(0...23, star: 3),
+            "day_of_week": chance(0.7) ? "*" : pick(["mon-fri", "sat,sun", "fri-mon", crontabField(0...6, star: 0)]),
+            "day_of_month": chance(0.75) ? "*" : crontabField(1...28, star: 0),
+            "month_of_year": chance(0.75) ? "*" : crontabField(1...12, star: 0),
+        ]
+    }
+
+    mutating func crontabField(_ range: ClosedRange<Int>, star: Int) -> String {
+        func value() -> Int { int(range) }
+        switch int(0...(star + 5)) {
+        case 0: return "\(value())"
+        case 1: return "*/\(pick([2, 3, 5, 7, 10, 15, 20, 30].filter { $0 <= range.count }))"
+        case 2:
+            let (a, b) = (value(), value())
+            return "\(a)-\(b)"  // b < a wraps around, in both readers
+        case 3: return "\(min(value(), value()))-\(range.upperBound)/\(int(2...4))"
+        case 4, 5: return Set((0..<int(2...4)).map { _ in value() }).sorted().map(String.init).joined(separator: ",")
+        default: return "*"
+        }
+    }
+
+    /// A start from 1970 to 2100; half of them in the two days before one of the zone's transitions.
+    mutating func startInstant(in zone: TimeZoneRules) -> Instant {
+        let from: Int64 = 0
+        let to: Int64 = 4_102_444_800  // 2100-01-01
+        let instant = Instant(secondsSinceEpoch: Int64.random(in: from..<to, using: &random))
+        guard chance(0.5), let transition = zone.transition(after: instant), transition.instant.secondsSinceEpoch < to else { return instant }
+        return transition.instant - Microseconds(Int64(int(0...(2 * 86_400))) * 1_000_000)
+    }
+}
