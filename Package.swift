@@ -145,7 +145,9 @@ let package = Package(
             swiftSettings: strictness, linkerSettings: residentMemoryLinking),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictness),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], swiftSettings: strictness),
+        .testTarget(
+            name: "YAMLTests", dependencies: ["YAML", "JSON", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictness),
         .testTarget(name: "CeleryRoutingTests", dependencies: ["CeleryRouting", "JSON"], swiftSettings: strictness),
         .testTarget(name: "CeleryConfigTests", dependencies: ["CeleryConfig", "CeleryRouting", "JSON"], swiftSettings: strictness),
         .testTarget(name: "RecurrenceTests", dependencies: ["Recurrence", "CivilTime", "JSON", "TestSupport"], swiftSettings: strictness),

@@ -24,7 +24,7 @@ public enum YAMLWriter {
 
     private static func writeMapping(_ object: JSONObject, indent: Int, into output: inout String) {
         let pad = String(repeating: " ", count: indent)
-        for member in object.members {
+        for member in object.distinctMembers {
             output += pad + scalar(.string(member.key), inFlow: false) + ":"
             writeValue(member.value, indent: indent, into: &output)
         }
@@ -38,7 +38,9 @@ public enum YAMLWriter {
                 // `- key: value` with the rest of the mapping under the first key.
                 var nested = ""
                 writeMapping(object, indent: indent + 2, into: &nested)
-                output += " " + nested.dropFirst(indent + 2)
+                // Dropped as scalars: a key starting with a combining mark would make one Character
+                // with the last space of the indentation, and be cut with it.
+                output += " " + String(nested.unicodeScalars.dropFirst(indent + 2))
             } else {
                 writeValue(element, indent: indent, into: &output)
             }
@@ -83,7 +85,7 @@ public enum YAMLWriter {
         case .array(let elements):
             return "[" + elements.map(flow).joined(separator: ", ") + "]"
         case .object(let object):
-            return "{" + object.members.map { scalar(.string($0.key), inFlow: true) + ": " + flow($0.value) }
+            return "{" + object.distinctMembers.map { scalar(.string($0.key), inFlow: true) + ": " + flow($0.value) }
                 .joined(separator: ", ") + "}"
         default:
             return scalar(value, inFlow: true)
@@ -105,6 +107,9 @@ public enum YAMLWriter {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
         if "-?:,[]{}#&*!|>'\"%@` \t".unicodeScalars.contains(first) || text.hasPrefix("...") { return false }
         if last == " " || last == ":" { return false }
+        // YAML 1.1's `value` type and merge key: PyYAML and ruamel.yaml read these plain scalars
+        // as such (ruamel refuses `=`), so they are quoted for readers other than swiftbeat's.
+        if text == "=" || text == "<<" { return false }
         if text.contains(": ") || text.contains(" #") { return false }
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) || scalar == "\u{FEFF}"
