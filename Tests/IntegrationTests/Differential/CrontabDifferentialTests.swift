@@ -18,9 +18,8 @@ import TestSupport
     static let casesPerZone = 2
 
     @Test func nextRunAgreesWithAWallClockWalkInEveryZone() async throws {
-        let venv = try #require(CeleryVenv.all.first, "no Python venv (scripts/test makes them)")
         let directory = TimeZoneRules.defaultDirectory
-        let names = try await venv.runScript("zoneinfo_offsets.py", [directory, "--zones"]).split(separator: "\n").map(String.init)
+        let names = try await DifferentialRun.venv().runScript("zoneinfo_offsets.py", [directory, "--zones"]).split(separator: "\n").map(String.init)
         var run = DifferentialRun()
         var cases: [(zone: TimeZoneRules, fields: [String: String], after: Instant)] = []
         for name in names {
@@ -34,12 +33,10 @@ import TestSupport
                     "after": .integer(after.secondsSinceEpoch),
                 ]), style: .compact)
         }
-        let answers = try await venv.runScript("crontab_cases.py", lines: lines, [directory], timeout: .seconds(300))
-        try #require(answers.count == cases.count, "crontab_cases.py answered \(answers.count) of \(cases.count) (\(run))")
+        let answers = try await run.answers(of: "crontab_cases.py", to: lines, [directory], timeout: .seconds(300))
         var differences: [String] = []
         var reached = (transitions: 0, repeated: 0, landings: 0, afterFooter: 0)
-        for ((zone, fields, after), (line, answer)) in zip(cases, zip(lines, answers)) {
-            let python = try #require(try JSONParser.parse(String(answer)).objectValue)
+        for ((zone, fields, after), (line, (answer, python))) in zip(cases, zip(lines, answers)) {
             let crontab = Result { () throws(ScheduleError) -> CrontabSchedule in
                 try CrontabSchedule(
                     minute: .text(fields["minute"]!), hour: .text(fields["hour"]!), dayOfWeek: .text(fields["day_of_week"]!),

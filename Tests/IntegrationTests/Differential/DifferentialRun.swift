@@ -1,5 +1,8 @@
 import Foundation
+import JSON
 import PropertyBased
+import Testing
+import TestSupport
 
 /// The seed of a differential test's batch: new on every run, so that over many runs the generated
 /// space is covered, and `SWIFTBEAT_DIFFERENTIAL_SEED` replays a failure (every failure prints it).
@@ -37,4 +40,20 @@ struct DifferentialRun: CustomStringConvertible {
     mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &random) < probability }
     mutating func pick<T>(_ choices: [T]) -> T { choices.randomElement(using: &random)! }
     mutating func draw<Value, Shrinks>(_ generator: Generator<Value, Shrinks>) -> Value { generator.run(using: &random) }
+
+    /// The Python that answers: the first Celery venv (Python's own json, zoneinfo, and the
+    /// venv's Celery and ruamel.yaml).
+    static func venv() throws -> CeleryVenv {
+        try #require(CeleryVenv.all.first, "no Python venv (scripts/test makes them)")
+    }
+
+    /// Sends the batch `lines` to `script` (under Tests/Python) in one Python process, and returns
+    /// its answers, one JSON object per case and in order, with the line each was read from.
+    func answers(of script: String, to lines: [String], _ arguments: [String] = [], timeout: Duration = .seconds(120))
+        async throws -> [(line: Substring, fields: JSONObject)]
+    {
+        let written = try await Self.venv().runScript(script, lines: lines, arguments, timeout: timeout)
+        try #require(written.count == lines.count, "\(script) answered \(written.count) of \(lines.count) (\(self))")
+        return try written.map { line in (line, try #require(try JSONParser.parse(String(line)).objectValue, "\(script): \(line)")) }
+    }
 }

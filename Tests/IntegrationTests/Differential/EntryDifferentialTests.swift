@@ -12,15 +12,12 @@ import TestSupport
     static let cases = 1_000
 
     @Test func decodedEntriesHandOnWhatCelerybeatRedisHandsOn() async throws {
-        let venv = try #require(CeleryVenv.all.first, "no Python venv (scripts/test makes them)")
         var run = DifferentialRun()
         let texts = (0..<Self.cases).map { _ in run.entryText() }
-        let answers = try await venv.runScript("entry_cases.py", lines: texts.map { JSONWriter.string(.string($0), style: .compact) })
-        try #require(answers.count == texts.count, "entry_cases.py answered \(answers.count) of \(texts.count) (\(run))")
+        let answers = try await run.answers(of: "entry_cases.py", to: texts.map { JSONWriter.string(.string($0), style: .compact) })
         var differences: [String] = []
         var legacy = 0
-        for (text, line) in zip(texts, answers) {
-            let python = try #require(try JSONParser.parse(String(line)).objectValue)
+        for (text, (line, python)) in zip(texts, answers) {
             let shown = "\(text.debugDescription): Python \(line.prefix(300))"
             let decoded = Result { () throws(EntryError) -> Entry in try EntryDecoder.decode(key: "k", name: "n", json: Array(text.utf8)) }
             guard python["ok"] == .bool(true) else {

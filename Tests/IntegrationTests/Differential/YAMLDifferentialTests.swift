@@ -16,20 +16,16 @@ import YAML
     static let cases = 1_500
 
     @Test func readerAgreesWithRuamelOnGeneratedDocuments() async throws {
-        let venv = try #require(CeleryVenv.all.first, "no Python venv (scripts/test makes them)")
         var run = DifferentialRun()
         let documents = (0..<Self.cases).map { index in
             index % 5 == 4 ? (text: run.yamlDocumentOutsideSubset(), inSubset: false) : (text: run.yamlDocument(), inSubset: true)
         }
-        let answers = try await venv.runScript(
-            "yaml_cases.py", lines: documents.map { JSONWriter.string(.string($0.text), style: .compact) })
-        try #require(answers.count == documents.count, "yaml_cases.py answered \(answers.count) of \(documents.count) (\(run))")
+        let answers = try await run.answers(of: "yaml_cases.py", to: documents.map { JSONWriter.string(.string($0.text), style: .compact) })
         var differences: [String] = []
         var agreed = 0
         var refusedOutside = 0
         var departures = 0
-        for (document, line) in zip(documents, answers) {
-            let python = try #require(try JSONParser.parse(String(line)).objectValue)
+        for (document, (line, python)) in zip(documents, answers) {
             let ours = Result { () throws(YAMLError) -> JSONValue in try YAML.parse(document.text) }
             let shown = "\(document.text.debugDescription): ruamel \(line.prefix(300)), swiftbeat \(ours.shown)"
             if !document.inSubset {
@@ -62,18 +58,14 @@ extension YAMLDifferentialTests {
     /// YAML 1.2 reader reads back as the same values: generated values (every string, number and
     /// key JSON can hold) must read back the same in ruamel.yaml and in swiftbeat's own reader.
     @Test func writtenDocumentsReadBackTheSameInRuamelAndSwiftbeat() async throws {
-        let venv = try #require(CeleryVenv.all.first, "no Python venv (scripts/test makes them)")
         var run = DifferentialRun()
         let values: [JSONValue] = try (0..<Self.cases).map { _ in
             .object(["entry": try JSONParser.parse(run.jsonValue(depth: 0))])
         }
         let documents = values.map(YAMLWriter.document)
-        let answers = try await venv.runScript(
-            "yaml_cases.py", lines: documents.map { JSONWriter.string(.string($0), style: .compact) })
-        try #require(answers.count == documents.count, "yaml_cases.py answered \(answers.count) of \(documents.count) (\(run))")
+        let answers = try await run.answers(of: "yaml_cases.py", to: documents.map { JSONWriter.string(.string($0), style: .compact) })
         var differences: [String] = []
-        for (value, (document, line)) in zip(values, zip(documents, answers)) {
-            let python = try #require(try JSONParser.parse(String(line)).objectValue)
+        for (value, (document, (line, python))) in zip(values, zip(documents, answers)) {
             let shown = "\(JSONWriter.string(value, style: .compact)) written as \(document.debugDescription)"
             var comparison = PythonValueComparison()
             if python["ok"] != .bool(true) || !comparison.same(value, python["value"]!) {
