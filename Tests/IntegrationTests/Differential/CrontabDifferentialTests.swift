@@ -15,7 +15,7 @@ import TestSupport
 /// around the wall hour it changes, so that skipped and repeated wall times are hit. Over many runs
 /// the space is covered.
 @Suite struct CrontabDifferentialTests {
-    static let casesPerZone = 2
+    static let casesPerZone = 4
 
     @Test func nextRunAgreesWithAWallClockWalkInEveryZone() async throws {
         let directory = TimeZoneRules.defaultDirectory

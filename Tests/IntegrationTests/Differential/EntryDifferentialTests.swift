@@ -9,7 +9,7 @@ import TestSupport
 /// The args and kwargs are generated JSON of every kind (`JSONTexts.swift`): integers beyond 64
 /// bits, floats, escapes, surrogate pairs, repeated keys.
 @Suite struct EntryDifferentialTests {
-    static let cases = 1_000
+    static let cases = 2_000
 
     @Test func decodedEntriesHandOnWhatCelerybeatRedisHandsOn() async throws {
         var run = DifferentialRun()

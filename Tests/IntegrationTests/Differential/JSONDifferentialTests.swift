@@ -13,7 +13,7 @@ import TestSupport
 /// Numbers are kept as their literal: an integer of any size is exactly Python's `int`, and a
 /// float's literal reads as the same double as Python's `float` (`1e400` is infinity in both).
 @Suite struct JSONDifferentialTests {
-    static let cases = 4_000
+    static let cases = 8_000
 
     @Test func parserAgreesWithPythonJSONOnGeneratedTexts() async throws {
         var run = DifferentialRun()

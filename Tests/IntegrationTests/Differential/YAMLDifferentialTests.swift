@@ -13,7 +13,7 @@ import YAML
 /// and the difference is asserted as a rule (`PythonValueComparison.isRuamelDeparture`), nothing
 /// else is let through.
 @Suite struct YAMLDifferentialTests {
-    static let cases = 1_500
+    static let cases = 3_000
 
     @Test func readerAgreesWithRuamelOnGeneratedDocuments() async throws {
         var run = DifferentialRun()
