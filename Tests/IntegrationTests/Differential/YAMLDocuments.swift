@@ -41,7 +41,7 @@ extension DifferentialRun {
         switch depth > 2 ? int(0...4) : int(0...7) {
         case 0...2: return [prefix + " " + yamlScalar() + comment]
         case 3: return [prefix + " " + yamlFlow(depth: 0) + comment]
-        case 4: return [prefix + " " + pick(["|", "|-", "|+", ">", ">-", "|2"]) + comment] + yamlBlockScalarLines(indent: indent + 2) 
+        case 4: return [prefix + " " + pick(["|", "|-", "|+", ">", ">-", "|2"]) + comment] + yamlBlockScalarLines(indent: indent + 2)
         case 5: return [prefix + comment] + yamlMapping(indent: indent + pick([2, 4]), depth: depth + 1)
         default:
             // A block sequence, at the key's indentation or deeper.
@@ -106,11 +106,12 @@ extension DifferentialRun {
 
     mutating func yamlBlockScalarLines(indent: Int) -> [String] {
         let pad = String(repeating: " ", count: indent)
-        var lines = (0..<int(1...4)).map { _ in
-            pick(["text", "more text", "  indented", "# not a comment", "a: b", "- c", ""]).isEmpty ? "" : pad + pick(["text", "more text", "  indented", "# not a comment", "a: b", "- c"])
-        }
-        if lines.first == "" { lines[0] = pad + "first" }
-        return lines
+        // The first line sets the indentation, so it is neither empty nor indented further.
+        return [pad + "first"]
+            + (0..<int(0...3)).map { _ in
+                let line = pick(["text", "more text", "  indented", "# not a comment", "a: b", "- c", ""])
+                return line.isEmpty ? "" : pad + line
+            }
     }
 }
 
