@@ -73,6 +73,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Test-only: generators and shrinking for the property tests (the differential tests).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C libraries, from Debian's libhiredis-dev and librabbitmq-dev. librabbitmq is not linked:
@@ -143,7 +145,9 @@ let package = Package(
             swiftSettings: strictness, linkerSettings: residentMemoryLinking),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictness),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], swiftSettings: strictness),
+        .testTarget(
+            name: "YAMLTests", dependencies: ["YAML", "JSON", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictness),
         .testTarget(name: "CeleryRoutingTests", dependencies: ["CeleryRouting", "JSON"], swiftSettings: strictness),
         .testTarget(name: "CeleryConfigTests", dependencies: ["CeleryConfig", "CeleryRouting", "JSON"], swiftSettings: strictness),
         .testTarget(name: "RecurrenceTests", dependencies: ["Recurrence", "CivilTime", "JSON", "TestSupport"], swiftSettings: strictness),
@@ -168,7 +172,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "RedisClient", "JSON", "TestSupport", "BeatCore", "ScheduleStore", "RedBeatStore", "CivilTime", "CeleryConfig", "CeleryRouting",
-                "Recurrence",
+                "Recurrence", "YAML", .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictness),
         .testTarget(name: "swiftbeatTests", dependencies: ["swiftbeat", "JSON", "CivilTime", logging], swiftSettings: strictness),

@@ -27,6 +27,18 @@ public struct JSONObject: Equatable, Sendable, ExpressibleByDictionaryLiteral {
         members = elements.map { Member(key: $0.0, value: $0.1) }
     }
 
+    /// Each key once, at its first place, with its last value: what Python's `json.loads` (and
+    /// `subscript`) make of an object with duplicate keys. For writers whose format has no
+    /// duplicate keys (YAML refuses them), so that the text they write means what this object means.
+    public var distinctMembers: [Member] {
+        var seen: Set<String> = []
+        var distinct: [Member] = []
+        for member in members where seen.insert(member.key).inserted {
+            distinct.append(Member(key: member.key, value: self[member.key]!))
+        }
+        return distinct
+    }
+
     public var count: Int { members.count }
     public var isEmpty: Bool { members.isEmpty }
     public var keys: [String] { members.map(\.key) }

@@ -4,6 +4,7 @@ public import JSON
 /// values: block mappings, short all-scalar collections in flow style (`[16, 16]`,
 /// `{every: 30, period: seconds}`), strings plain where that cannot change their meaning and
 /// double-quoted otherwise (`"07"`, `"yes"`, `"*/5 * * * *"`), numbers as their JSON literals.
+/// "Cannot change their meaning" covers YAML 1.1 readers too (`readsOtherwiseInYAML11`).
 public enum YAMLWriter {
     /// A block mapping or sequence document, ending with a line break.
     public static func document(_ value: JSONValue) -> String {
@@ -24,7 +25,7 @@ public enum YAMLWriter {
 
     private static func writeMapping(_ object: JSONObject, indent: Int, into output: inout String) {
         let pad = String(repeating: " ", count: indent)
-        for member in object.members {
+        for member in object.distinctMembers {
             output += pad + scalar(.string(member.key), inFlow: false) + ":"
             writeValue(member.value, indent: indent, into: &output)
         }
@@ -38,7 +39,9 @@ public enum YAMLWriter {
                 // `- key: value` with the rest of the mapping under the first key.
                 var nested = ""
                 writeMapping(object, indent: indent + 2, into: &nested)
-                output += " " + nested.dropFirst(indent + 2)
+                // Dropped as scalars: a key starting with a combining mark would make one Character
+                // with the last space of the indentation, and be cut with it.
+                output += " " + String(nested.unicodeScalars.dropFirst(indent + 2))
             } else {
                 writeValue(element, indent: indent, into: &output)
             }
@@ -83,7 +86,7 @@ public enum YAMLWriter {
         case .array(let elements):
             return "[" + elements.map(flow).joined(separator: ", ") + "]"
         case .object(let object):
-            return "{" + object.members.map { scalar(.string($0.key), inFlow: true) + ": " + flow($0.value) }
+            return "{" + object.distinctMembers.map { scalar(.string($0.key), inFlow: true) + ": " + flow($0.value) }
                 .joined(separator: ", ") + "}"
         default:
             return scalar(value, inFlow: true)
@@ -105,6 +108,7 @@ public enum YAMLWriter {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
         if "-?:,[]{}#&*!|>'\"%@` \t".unicodeScalars.contains(first) || text.hasPrefix("...") { return false }
         if last == " " || last == ":" { return false }
+        if readsOtherwiseInYAML11(text) { return false }
         if text.contains(": ") || text.contains(" #") { return false }
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) || scalar == "\u{FEFF}"
@@ -119,6 +123,28 @@ public enum YAMLWriter {
         reader.line = 0
         guard case .string(let resolved)? = try? reader.resolve(text), resolved == text else { return false }
         return true
+    }
+
+    /// Whether a YAML 1.1 reader (PyYAML, and ruamel.yaml, which keeps some of 1.1's types even in
+    /// 1.2 mode) reads `text` written plain as something other than this string, where YAML 1.2
+    /// reads the string: the booleans `yes`/`no`/`on`/`off`/`y`/`n`, numbers with `_` (`1_000`),
+    /// binary (`0b101`), base 60 (`1:20`), dates (`2024-01-01`), the `value` type `=` and the merge
+    /// key `<<`. The files swiftbeat writes are read by Python tools too, so these are quoted.
+    static func readsOtherwiseInYAML11(_ text: String) -> Bool {
+        let yaml11Words: Set<String> = [
+            "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "=", "<<",
+        ]
+        if yaml11Words.contains(text) { return true }
+        var body = Substring(text)
+        if body.first == "-" || body.first == "+" { body = body.dropFirst() }
+        guard let first = body.first, first.isASCII, first.isNumber else { return false }
+        let digitsAndUnderscores = body.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "_" || $0 == "." }
+        if body.contains("_"), digitsAndUnderscores { return true }
+        if body.hasPrefix("0b"), body.dropFirst(2).allSatisfy({ $0 == "0" || $0 == "1" || $0 == "_" }) { return true }
+        if body.contains(":"), body.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "_" || $0 == ":" || $0 == "." }) { return true }
+        // A date: four digits and a dash, as YAML 1.1's timestamps start.
+        let head = Array(body.prefix(5))
+        return head.count == 5 && head[..<4].allSatisfy { $0.isASCII && $0.isNumber } && head[4] == "-"
     }
 
     /// A double-quoted scalar with JSON's escapes, which are YAML's too; non-ASCII stays as is.

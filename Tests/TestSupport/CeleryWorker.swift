@@ -197,4 +197,18 @@ extension CeleryVenv {
         }
         return process.log
     }
+
+    /// Runs `python SCRIPT INPUT OUTPUT ARGUMENTS...` with `lines` in the file INPUT, one a line,
+    /// and returns the lines the script wrote to OUTPUT: for a batch of generated cases sent to one
+    /// Python process, whose answers must not mix with anything it prints (warnings).
+    public func runScript(_ script: String, lines: [String], _ arguments: [String] = [], timeout: Duration = .seconds(120))
+        async throws -> [Substring]
+    {
+        let folder = try temporaryDirectory("batch")
+        let input = folder.appendingPathComponent("input.jsonl")
+        let output = folder.appendingPathComponent("output.jsonl")
+        try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: input)
+        try await runScript(script, [input.path, output.path] + arguments, timeout: timeout)
+        return String(decoding: try Data(contentsOf: output), as: UTF8.self).split(separator: "\n")
+    }
 }

@@ -24,7 +24,7 @@ venv_dir() {
 ensure_celery_venv() {
     local version=$1 dir
     dir=$(venv_dir "$version")
-    if [ -x "$dir/bin/celery" ] && "$dir/bin/python" -c "import celery, kombu, redis, packaging, yaml, ephem; assert celery.__version__ == '$version'" 2>/dev/null; then
+    if [ -x "$dir/bin/celery" ] && "$dir/bin/python" -c "import celery, kombu, redis, packaging, yaml, ephem, ruamel.yaml; assert celery.__version__ == '$version'" 2>/dev/null; then
         return 0
     fi
     echo "scripts: creating $dir (celery $version)" >&2
@@ -32,9 +32,10 @@ ensure_celery_venv() {
     python3 -m venv "$dir"
     # kombu's Redis transport imports packaging, which celery 5.3 does not pull in (environment notes);
     # PyYAML is for the schedule-file helpers; ephem is what Celery's `solar` computes with
-    # (`scripts/capture-solar-fixtures`, and a worker or exporter loading a solar entry).
+    # (`scripts/capture-solar-fixtures`, and a worker or exporter loading a solar entry); ruamel.yaml
+    # is the YAML 1.2 reader the differential tests compare swiftbeat's YAML reader with.
     # shellcheck disable=SC2046
-    "$dir/bin/pip" install --quiet --disable-pip-version-check $(celery_pins "$version") packaging PyYAML ephem
+    "$dir/bin/pip" install --quiet --disable-pip-version-check $(celery_pins "$version") packaging PyYAML ephem "ruamel.yaml==0.18.17"
 }
 
 ensure_celery_venvs() {
