@@ -371,8 +371,8 @@ extension Beat {
                 brokerStalled(firings.broker)
                 return
             }
+            brokerResumed()
         }
-        if publishing.count <= Self.batchesLeftUnconfirmed { brokerResumed() }
     }
 
     /// More batches wait for the broker than `batchesLeftUnconfirmed`: `fireDue` commits nothing new.
@@ -395,11 +395,11 @@ extension Beat {
         guard !stall.logged else { return }
         let waited = "\(publishing.reduce(0) { $0 + $1.items.count }) message(s) in \(publishing.count) batch(es)"
         if let reason = broker.blockedReason {
-            logger.warning(
+            logger.error(
                 "the broker blocked publishing; committing no new firings until it resumes",
                 metadata: ["broker": "\(configuration.broker)", "reason": "\(reason)", "unconfirmed": "\(waited)"])
         } else if now - stall.since >= Self.brokerStallReported {
-            logger.warning(
+            logger.error(
                 "the broker has not confirmed for \((now - stall.since) / 1_000_000) s; committing no new firings until it does",
                 metadata: ["broker": "\(configuration.broker)", "unconfirmed": "\(waited)"])
         } else {
@@ -408,6 +408,7 @@ extension Beat {
         stall.logged = true
     }
 
+    /// A batch was settled: a stall logged is over.
     private func brokerResumed() {
         guard let stall = brokerStall else { return }
         brokerStall = nil
