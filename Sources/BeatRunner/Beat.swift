@@ -52,8 +52,9 @@ public final class Beat {
     /// Firings committed during this `fireDue` and not yet handed to the broker (only when the
     /// broker is not the schedule's Redis).
     var committed: [PendingPublish] = []
-    /// Committed firings handed to the broker whose confirms are still to be read: at most
-    /// `batchesLeftUnconfirmed` batches while firing, none once `publishPending()` has returned.
+    /// Committed firings handed to the broker whose confirms are still to be read: normally at most
+    /// `batchesLeftUnconfirmed` batches while firing and none once `publishPending()` has returned;
+    /// more, kept across turns, while the broker is slow or blocked (then nothing new is committed).
     var publishing: [PublishingFirings] = []
     /// Set while the oldest batch handed to the broker waits past a confirm wait (`brokerStalled`).
     var brokerStall: BrokerStall?
