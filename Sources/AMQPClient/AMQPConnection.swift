@@ -16,13 +16,20 @@ public final class AMQPConnection {
     private var session: AMQPSession? {
         didSet {
             // Confirms can only come on the session a batch was written to.
-            if session !== oldValue { inFlight.failUnsettled(connectionLostBeforeConfirms) }
+            if session !== oldValue {
+                inFlight.failUnsettled(connectionLostBeforeConfirms)
+                blockedReason = nil
+                confirmDeadline = nil
+            }
         }
     }
     /// Batches written (or refused) whose outcome `awaitConfirms` has not returned yet.
     private var inFlight = BatchesInFlight()
     /// Why the broker said it stopped reading (`connection.blocked`), until it says it resumed.
     private var blockedReason: String?
+    /// When the batches in flight fail unless a confirm comes first (`waitForConfirms`); nil while
+    /// nothing waits.
+    private var confirmDeadline: ContinuousClock.Instant?
     /// Queues `ensureQueue` has checked or created on the current connection.
     private var ensuredQueues: Set<String> = []
     private var isClosedByCaller = false
@@ -70,8 +77,12 @@ public final class AMQPConnection {
         if ensuredQueues.contains(name) { return }
         // A refused declare closes the channel, and with it the confirms of batches in flight.
         if !inFlight.isEverySettled {
-            waitForConfirms(until: \.isEverySettled, on: session)
+            waitForConfirms(until: \.isEverySettled, on: session, returningAfter: configuration.operationTimeout)
             if session.isBroken { throw connectionLostBeforeConfirms }
+            if !inFlight.isEverySettled {
+                throw AMQPClientError(
+                    .timedOut, "cannot declare queue \"\(name)\" on \(configuration.redacted): earlier messages wait for confirms")
+            }
         }
         try using(session) { () throws(AMQPClientError) in
             do throws(AMQPClientError) {
@@ -152,25 +163,40 @@ public final class AMQPConnection {
     ///
     /// Confirms (`basic.ack`, often covering many messages with `multiple`) are collected for every
     /// batch in flight while waiting. The wait is bounded: it fails when no confirm arrives for
-    /// `configuration.operationTimeout`.
+    /// `configuration.operationTimeout` while the broker has not said it blocked the connection.
     ///
     /// Throws when any message is not confirmed: returned as unroutable (`basic.return`, e.g.
     /// NO_ROUTE 312, for messages with `mandatory`), refused (`basic.nack`), or left without a
     /// confirm because the channel or connection failed. `failedMessages` of the error lists them
     /// by index, with `mayHaveBeenQueued` for those whose fate is unknown.
     public func awaitConfirms(_ ticket: AMQPPublishTicket) throws(AMQPClientError) {
+        _ = try awaitConfirms(ticket, waitingAtMost: nil)
+    }
+
+    /// `awaitConfirms(_:)` that gives up after `limit` and returns false, the batch still in
+    /// flight, so a caller with other deadlines (a lock to renew) can come back for it; true once the
+    /// batch is settled (and forgotten), throwing as `awaitConfirms(_:)` does. The
+    /// `operationTimeout` without a confirm runs on across calls, so a broker that stops answering
+    /// still fails the batches in the end.
+    public func awaitConfirms(_ ticket: AMQPPublishTicket, waitingAtMost limit: Duration?) throws(AMQPClientError) -> Bool {
         if !inFlight.isSettled(ticket) {
             if let session {
-                waitForConfirms(until: { $0.isSettled(ticket) }, on: session)
+                waitForConfirms(until: { $0.isSettled(ticket) }, on: session, returningAfter: limit)
             } else {
                 inFlight.failUnsettled(connectionLostBeforeConfirms)
             }
+            if !inFlight.isSettled(ticket) { return false }
         }
         guard let batch = inFlight.remove(ticket) else {
             throw AMQPClientError(.invalidMessage, "no batch sent on \(configuration.redacted) waits for this ticket")
         }
         try Self.outcome(of: batch)
+        return true
     }
+
+    /// Why the broker said it stops reading from this connection (`connection.blocked`: RabbitMQ's
+    /// disk or memory alarm), until it says it resumed; as last read by a call.
+    public var blockedByBroker: String? { blockedReason }
 
     /// Throws what went wrong with a settled batch, naming each message that was not confirmed.
     private static func outcome(of batch: BatchesInFlight.Batch) throws(AMQPClientError) {
@@ -197,32 +223,47 @@ public final class AMQPConnection {
         ).publishing(failures, batchSize: messages.count)
     }
 
-    /// Reads the broker's events until `done` holds for the batches in flight, or until one stops
-    /// them all (recorded in each as its failure).
-    private func waitForConfirms(until done: (BatchesInFlight) -> Bool, on session: AMQPSession) {
+    /// Reads the broker's events until `done` holds for the batches in flight, until one stops them
+    /// all (recorded in each as its failure), or until `limit` has passed (nothing recorded).
+    ///
+    /// A broker that said it blocked the connection (`connection.blocked`) is alive and will read
+    /// again once its alarm clears: its silence does not time the batches out (a broker that dies
+    /// meanwhile is noticed by the missing heartbeats). Otherwise the batches fail after
+    /// `operationTimeout` without a confirm, counted across calls (`confirmDeadline`).
+    private func waitForConfirms(
+        until done: (BatchesInFlight) -> Bool, on session: AMQPSession, returningAfter limit: Duration? = nil
+    ) {
         let timeout = configuration.operationTimeout
-        var deadline = ContinuousClock.now + timeout
+        let returnBy = limit.map { ContinuousClock.now + $0 }
         while !done(inFlight) {
             let now = ContinuousClock.now
-            guard now < deadline else {
-                // An unresponsive broker: do not wait for it once more to close politely.
-                session.abandon()
-                let blocked = blockedReason.map { " (the broker blocked the connection: \($0))" } ?? ""
-                inFlight.failUnsettled(
-                    AMQPClientError(
-                        .timedOut,
-                        "cannot publish to \(session.endpoint.schemeName) \(session.endpoint.location): no confirm for "
-                            + "\(seconds(timeout))\(blocked)"))
-                break
-            }
+            if confirmDeadline == nil || blockedReason != nil { confirmDeadline = now + timeout }
+            let deadline = confirmDeadline ?? now + timeout
+            let stopAt = returnBy.map { min($0, deadline) } ?? deadline
             do {
-                guard let event = try session.nextEvent(waitingAtMost: now.duration(to: deadline)) else { continue }
-                if try handle(event, of: session) { deadline = ContinuousClock.now + timeout }
+                // Read once even past a deadline: confirms may have come while the caller was away.
+                if let event = try session.nextEvent(waitingAtMost: now < stopAt ? now.duration(to: stopAt) : .zero) {
+                    if try handle(event, of: session) { confirmDeadline = ContinuousClock.now + timeout }
+                    continue
+                }
             } catch {
                 inFlight.failUnsettled(error)
                 break
             }
+            let after = ContinuousClock.now
+            if after >= deadline && blockedReason == nil {
+                // An unresponsive broker: do not wait for it once more to close politely.
+                session.abandon()
+                inFlight.failUnsettled(
+                    AMQPClientError(
+                        .timedOut,
+                        "cannot publish to \(session.endpoint.schemeName) \(session.endpoint.location): no confirm for "
+                            + "\(seconds(timeout))"))
+                break
+            }
+            if let returnBy, after >= returnBy { break }
         }
+        if inFlight.isEverySettled { confirmDeadline = nil }
         if session.isBroken { self.session = nil }
     }
 

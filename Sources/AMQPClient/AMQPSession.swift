@@ -158,9 +158,13 @@ final class AMQPSession {
         let pool = AMQPPool(pageSize: 1024)
         let outcome: Outcome
         do {
-            // librabbitmq adds product, version and capabilities; the name is what operators see.
-            var clientProperties = try AMQPFieldTable([.init(key: "connection_name", value: .string(connectionName))])
-                .encoded(in: pool)
+            // librabbitmq adds product, version and capabilities (merging ours); the name is what
+            // operators see. `connection.blocked`: RabbitMQ then says when an alarm makes it stop
+            // reading, and why, which the beat logs instead of only seeing confirms stop.
+            var clientProperties = try AMQPFieldTable([
+                .init(key: "connection_name", value: .string(connectionName)),
+                .init(key: "capabilities", value: ["connection.blocked": true]),
+            ]).encoded(in: pool)
             let vhost = try pool.cString(endpoint.virtualHost)
             let user = try pool.cString(endpoint.user)
             let password = try pool.cString(endpoint.password)

@@ -33,7 +33,10 @@ extension Beat {
             guard election.maySend(at: SystemClock.monotonicMicroseconds()) else { return }
             let now = SystemClock.now()
             let due = timetable.nextDue() ?? now
-            let keys = timetable.popDue(now: now, limit: Self.commitGroupSize)
+            // Back-pressure: while the broker holds more batches than it may, nothing new is read or
+            // committed (what the lanes hold is finished), so the firings that a crash would lose,
+            // committed but not confirmed, stay bounded however long the broker is blocked.
+            let keys = brokerIsBacklogged ? [] : timetable.popDue(now: now, limit: Self.commitGroupSize)
             if keys.isEmpty && lanes.allSatisfy(\.isIdle) { return }
             publishTelemetryIfDue()
             do {
@@ -357,17 +360,72 @@ extension Beat {
     /// Waiting for the one before that leaves the broker a batch to work on meanwhile.
     static var batchesLeftUnconfirmed: Int { 2 }
 
-    /// Reads the broker's verdict on the oldest batches handed to it until at most `leaving` wait.
+    /// Reads the broker's verdict on the oldest batches handed to it until at most `leaving` wait,
+    /// or until a wait bounded by the election (`confirmWait`) ends without it: the batch then stays
+    /// in flight for a later turn of the loop.
     func confirmPublished(leaving: Int = 0) {
         while publishing.count > leaving {
-            confirm(publishing.removeFirst())
+            let firings = publishing.removeFirst()
+            guard confirm(firings) else {
+                publishing.insert(firings, at: 0)
+                brokerStalled(firings.broker)
+                return
+            }
+            brokerResumed()
         }
     }
 
-    private func confirm(_ firings: PublishingFirings) {
+    /// More batches wait for the broker than `batchesLeftUnconfirmed`: `fireDue` commits nothing new.
+    var brokerIsBacklogged: Bool { publishing.count > Self.batchesLeftUnconfirmed }
+
+    /// How long one wait for confirms may last: not past the election's next deadline (renewing the
+    /// lock comes first), and at most a second, so signals, reloads and change notifications are not
+    /// held up by a broker that stopped reading. At least 10 ms, so the loop does not spin.
+    private func confirmWait() -> Duration {
+        let now = SystemClock.monotonicMicroseconds()
+        return .microseconds(max(10_000, min(election.nextDeadline, now + 1_000_000) - now))
+    }
+
+    /// Logs once that the broker stopped taking messages: at once when it said why
+    /// (`connection.blocked`), else once nothing was confirmed for `brokerStallReported`.
+    private func brokerStalled(_ broker: any Broker) {
+        let now = SystemClock.monotonicMicroseconds()
+        var stall = brokerStall ?? BrokerStall(since: now)
+        defer { brokerStall = stall }
+        guard !stall.logged else { return }
+        let waited = "\(publishing.reduce(0) { $0 + $1.items.count }) message(s) in \(publishing.count) batch(es)"
+        if let reason = broker.blockedReason {
+            logger.error(
+                "the broker blocked publishing; committing no new firings until it resumes",
+                metadata: ["broker": "\(configuration.broker)", "reason": "\(reason)", "unconfirmed": "\(waited)"])
+        } else if now - stall.since >= Self.brokerStallReported {
+            logger.error(
+                "the broker has not confirmed for \((now - stall.since) / 1_000_000) s; committing no new firings until it does",
+                metadata: ["broker": "\(configuration.broker)", "unconfirmed": "\(waited)"])
+        } else {
+            return
+        }
+        stall.logged = true
+    }
+
+    /// A batch was settled: a stall logged is over.
+    private func brokerResumed() {
+        guard let stall = brokerStall else { return }
+        brokerStall = nil
+        guard stall.logged else { return }
+        let seconds = Double((SystemClock.monotonicMicroseconds() - stall.since) / 10_000) / 100
+        logger.notice("the broker confirms again after \(seconds) s; firing resumes", metadata: ["broker": "\(configuration.broker)"])
+    }
+
+    /// How long a broker may leave a batch unconfirmed before that is logged (microseconds): longer
+    /// than a busy RabbitMQ takes to sync a large batch.
+    static var brokerStallReported: Int64 { 2_000_000 }
+
+    /// Returns false, the batch untouched, when the broker has not finished it within `confirmWait()`.
+    private func confirm(_ firings: PublishingFirings) -> Bool {
         let batch = firings.items
         do {
-            try firings.broker.finishPublishing(firings.batch)
+            guard try firings.broker.finishPublishing(firings.batch, waitingAtMost: confirmWait()) else { return false }
             for item in batch {
                 countFiring(.sent, queue: item.message.destination.queue)
                 logSent(item.message, name: name(of: item.key))
@@ -402,11 +460,13 @@ extension Beat {
                     metadata: ["broker": "\(configuration.broker)", "error": "\(error)"])
             }
         }
+        return true
     }
 
     /// Reads the confirms still outstanding, then retries the pending publishes whose time has come.
     func publishPending() {
         confirmPublished()
+        guard !brokerIsBacklogged else { return }
         let now = SystemClock.monotonicMicroseconds()
         guard pending.contains(where: { $0.nextAttemptAt <= now }) else { return }
         let due = pending.filter { $0.nextAttemptAt <= now }

@@ -52,9 +52,12 @@ public final class Beat {
     /// Firings committed during this `fireDue` and not yet handed to the broker (only when the
     /// broker is not the schedule's Redis).
     var committed: [PendingPublish] = []
-    /// Committed firings handed to the broker whose confirms are still to be read: at most
-    /// `batchesLeftUnconfirmed` batches while firing, none once `publishPending()` has returned.
+    /// Committed firings handed to the broker whose confirms are still to be read: normally at most
+    /// `batchesLeftUnconfirmed` batches while firing and none once `publishPending()` has returned;
+    /// more, kept across turns, while the broker is slow or blocked (then nothing new is committed).
     var publishing: [PublishingFirings] = []
+    /// Set while the oldest batch handed to the broker waits past a confirm wait (`brokerStalled`).
+    var brokerStall: BrokerStall?
     var nextReloadAt: Int64 = .min
     var reloadPass: ReloadPass?
     var hasLoadedOnce = false
@@ -123,6 +126,8 @@ public final class Beat {
                     publishPending()
                 } else if !pending.isEmpty {
                     dropPending(reason: "this node is no longer the leader")
+                } else if !publishing.isEmpty {
+                    confirmPublished()
                 }
                 keepBrokerAlive(now: SystemClock.monotonicMicroseconds())
             }
@@ -148,13 +153,21 @@ public final class Beat {
         }
         // A reload in progress goes on at once (a page per turn).
         // Over TLS, decrypted change messages may wait in OpenSSL where poll(2) cannot see them.
-        let busy = (reloadPass != nil && !redisBackoff.isWaiting(at: now)) || subscriber?.hasBufferedInput == true
+        // Batches waiting for the broker's confirms: the bounded wait for them was this turn's sleep.
+        let busy =
+            (reloadPass != nil && !redisBackoff.isWaiting(at: now)) || subscriber?.hasBufferedInput == true || !publishing.isEmpty
         let deadline = busy ? now : max(now, deadlines.min() ?? now)
         wakeup.wait(microseconds: deadline - now, socket: subscriber?.fileDescriptor)
     }
 
     private func shutdown() {
         if !pending.isEmpty { dropPending(reason: "swiftbeat is shutting down") }
+        if !publishing.isEmpty {
+            let count = publishing.reduce(0) { $0 + $1.items.count }
+            logger.error(
+                "\(count) message(s) handed to the broker were not confirmed before shutdown; they may not have been delivered",
+                metadata: ["broker": "\(configuration.broker)"])
+        }
         for action in election.shutdown() where action == .release {
             if let redis {
                 do {

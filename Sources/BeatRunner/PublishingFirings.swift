@@ -7,3 +7,9 @@ struct PublishingFirings {
     let broker: any Broker
     let batch: PublishingBatch
 }
+
+/// A broker that stopped confirming: since when (monotonic microseconds), and whether that was logged.
+struct BrokerStall {
+    let since: Int64
+    var logged = false
+}

@@ -68,12 +68,22 @@ public final class AMQPBroker: Broker {
     }
 
     public func finishPublishing(_ batch: PublishingBatch) throws(BrokerError) {
+        _ = try finishPublishing(batch, waitingAtMost: nil)
+    }
+
+    public func finishPublishing(_ batch: PublishingBatch, waitingAtMost limit: Duration) throws(BrokerError) -> Bool {
+        try finishPublishing(batch, waitingAtMost: Optional(limit))
+    }
+
+    public var blockedReason: String? { connection.blockedByBroker }
+
+    private func finishPublishing(_ batch: PublishingBatch, waitingAtMost limit: Duration?) throws(BrokerError) -> Bool {
         switch batch.progress {
         case .finished(let error):
             if let error { throw error }
         case .awaitingConfirms(let ticket, let positions, let refusal):
             do {
-                try connection.awaitConfirms(ticket)
+                guard try connection.awaitConfirms(ticket, waitingAtMost: limit) else { return false }
             } catch {
                 var failure = Self.brokerError(error, batchSize: positions.count)
                 failure.unconfirmed = (failure.unconfirmed.map { positions[$0] } + (refusal?.unconfirmed ?? [])).sorted()
@@ -82,6 +92,7 @@ public final class AMQPBroker: Broker {
             }
             if let refusal { throw refusal }
         }
+        return true
     }
 
     public func keepAlive() {

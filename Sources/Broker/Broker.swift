@@ -22,6 +22,16 @@ public protocol Broker: AnyObject, CustomStringConvertible {
 
     func finishPublishing(_ batch: PublishingBatch) throws(BrokerError)
 
+    /// `finishPublishing(_:)` that returns false once `limit` has passed with the batch still
+    /// waiting for the broker (call it again later); true once it is finished, throwing as
+    /// `finishPublishing(_:)` does. A loop with a lock to renew cannot wait for a broker that
+    /// stopped reading for as long as it takes.
+    func finishPublishing(_ batch: PublishingBatch, waitingAtMost limit: Duration) throws(BrokerError) -> Bool
+
+    /// Why the broker said it stopped taking messages (RabbitMQ's `connection.blocked`: a disk or
+    /// memory alarm), or nil.
+    var blockedReason: String? { get }
+
     /// Called while the beat is idle so the connection stays alive (AMQP heartbeats).
     func keepAlive()
 
@@ -44,6 +54,13 @@ extension Broker {
         }
         if let error { throw error }
     }
+
+    public func finishPublishing(_ batch: PublishingBatch, waitingAtMost limit: Duration) throws(BrokerError) -> Bool {
+        try finishPublishing(batch)
+        return true
+    }
+
+    public var blockedReason: String? { nil }
 }
 
 /// A batch `Broker.startPublishing(_:)` started, for `finishPublishing(_:)` on the same broker.
