@@ -21,6 +21,7 @@ extension Beat {
     func startReload() {
         nextReloadAt = SystemClock.monotonicMicroseconds() + configuration.reloadInterval.microseconds
         guard reloadPass == nil else { return }
+        lastFullReloadAt = SystemClock.monotonicMicroseconds()
         timetable.beginSweep()
         reloadPass = ReloadPass(isFirst: !hasLoadedOnce)
     }
@@ -193,7 +194,7 @@ extension Beat {
         do {
             replies = try subscriber.readAvailableReplies()
         } catch {
-            self.subscriber = nil
+            subscriptionLost(error.description)
             return
         }
         var keys: [String] = []

@@ -56,6 +56,11 @@ public final class Beat {
     /// `batchesLeftUnconfirmed` batches while firing, none once `publishPending()` has returned.
     var publishing: [PublishingFirings] = []
     var nextReloadAt: Int64 = .min
+    /// Whether keyspace notifications told of every raw edit at the last reload tick
+    /// (`Beat+Changes.swift`); false again with each new subscription, until checked.
+    var notificationsCoverEdits = false
+    /// When the last full re-read of every entry started (monotonic microseconds).
+    var lastFullReloadAt: Int64 = .min
     var reloadPass: ReloadPass?
     var hasLoadedOnce = false
     /// Parsed schedules by their JSON text, shared by every decode.
@@ -115,7 +120,7 @@ public final class Beat {
             if connectIfNeeded(now: now) {
                 if !seeded { seeded = seedScheduleFile() }
                 leadership(now: now)
-                if now >= nextReloadAt { startReload() }
+                if now >= nextReloadAt { reloadTick(now: now) }
                 continueReload()
                 readNotifications()
                 if election.maySend(at: SystemClock.monotonicMicroseconds()) {

@@ -68,6 +68,15 @@ enum StoreFormat {
         }
     }
 
+    /// The keyspace event classes that tell of every change of an entry key: its writes (`$`
+    /// strings, `h` hashes), deletions and renames (`g`), expiries (`x`) and evictions (`e`).
+    var keyspaceEventClasses: String {
+        switch self {
+        case .celerybeatRedis: "$gxe"
+        case .redBeat: "hgxe"
+        }
+    }
+
     /// Whether a changed key (a keyspace notification) names an entry.
     func isEntry(_ key: String, prefix: String) -> Bool {
         switch self {

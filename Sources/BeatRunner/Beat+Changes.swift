@@ -1,0 +1,80 @@
+import CivilTime
+import Logging
+import RedisClient
+
+/// How the beat learns of raw edits (`redis-cli SET`) without re-reading every entry: from the
+/// server's keyspace notifications, when they cover entry keys, else by re-reading everything every
+/// `--reload-interval`. README, "Live changes", says when an edit can be missed and for how long.
+extension Beat {
+    /// Every `--reload-interval`: checks the server's notifications, then re-reads every entry
+    /// unless they have covered edits since the last check on this subscription (an edit made while
+    /// they were off is found by this very re-read) and the last full re-read is recent enough.
+    /// RedBeat's store always reads its index: that is how entries coming due are found.
+    func reloadTick(now: Int64) {
+        let coveredBefore = notificationsCoverEdits
+        notificationsCoverEdits = subscriber != nil && keyspaceEventsCoverEdits()
+        if notificationsCoverEdits != coveredBefore || lastFullReloadAt == .min { logCoverage() }
+        let recent = now - lastFullReloadAt < configuration.fullReloadInterval.microseconds
+        if format.readsDueOnly || !coveredBefore || !notificationsCoverEdits || !recent {
+            startReload()
+        } else {
+            nextReloadAt = now + configuration.reloadInterval.microseconds
+        }
+    }
+
+    /// Whether the server publishes every change of an entry key, after turning that on when
+    /// `--enable-keyspace-events` allows it. A server that refuses CONFIG (a managed service, an
+    /// ACL) counts as not covering: the beat then re-reads everything, as it would without them.
+    private func keyspaceEventsCoverEdits() -> Bool {
+        guard let redis else { return false }
+        let classes = format.keyspaceEventClasses
+        do {
+            let reply = try redis.send("CONFIG", "GET", "notify-keyspace-events")
+            guard let flags = reply.array?.last?.string else {
+                logRepeating("keyspace-config", every: 3_600_000_000) {
+                    logger.info(
+                        "cannot read notify-keyspace-events; raw edits are found by re-reading every entry",
+                        metadata: ["reply": "\(reply.errorMessage ?? "\(reply)")"])
+                }
+                return false
+            }
+            let events = KeyspaceEvents(flags: flags)
+            if events.cover(classes) { return true }
+            guard configuration.enableKeyspaceEvents else { return false }
+            let wanted = events.adding(classes)
+            let set = try redis.send("CONFIG", "SET", "notify-keyspace-events", wanted.flags)
+            guard set.isOK else {
+                logRepeating("keyspace-config-set", every: 3_600_000_000) {
+                    logger.warning(
+                        "cannot turn on keyspace notifications (--enable-keyspace-events)",
+                        metadata: ["reply": "\(set.errorMessage ?? "\(set)")"])
+                }
+                return false
+            }
+            logger.info("turned on keyspace notifications", metadata: ["notify-keyspace-events": "\(wanted.flags)"])
+            return true
+        } catch {
+            redisFailed(error.description)
+            return false
+        }
+    }
+
+    private func logCoverage() {
+        if notificationsCoverEdits {
+            logger.info(
+                "keyspace notifications cover entry edits: each arrives as it is made; every entry is re-read every \(configuration.fullReloadInterval)")
+        } else {
+            logger.info("keyspace notifications do not cover entry edits: every entry is re-read every \(configuration.reloadInterval)")
+        }
+    }
+
+    /// The subscription connection failed (closed by the server, CLIENT KILL, an output buffer
+    /// limit): notifications published meanwhile are lost, so the next turn resubscribes and
+    /// re-reads every entry (`ensureSubscription`).
+    func subscriptionLost(_ description: String) {
+        subscriber?.close()
+        subscriber = nil
+        notificationsCoverEdits = false
+        logger.warning("lost the change subscription; re-reading every entry", metadata: ["error": "\(description)"])
+    }
+}
