@@ -7,19 +7,32 @@ import RedisClient
 /// `--reload-interval`. README, "Live changes", says when an edit can be missed and for how long.
 extension Beat {
     /// Every `--reload-interval`: checks the server's notifications, then re-reads every entry
-    /// unless they have covered edits since the last check on this subscription (an edit made while
-    /// they were off is found by this very re-read) and the last full re-read is recent enough.
+    /// unless they have covered edits since before the last full re-read started (an edit made
+    /// earlier is found by that re-read, a later one is notified) and that re-read is recent enough.
     /// RedBeat's store always reads its index: that is how entries coming due are found.
     func reloadTick(now: Int64) {
-        let coveredBefore = notificationsCoverEdits
-        notificationsCoverEdits = subscriber != nil && keyspaceEventsCoverEdits()
-        if notificationsCoverEdits != coveredBefore || lastFullReloadAt == .min { logCoverage() }
-        let recent = now - lastFullReloadAt < configuration.fullReloadInterval.microseconds
-        if format.readsDueOnly || !coveredBefore || !notificationsCoverEdits || !recent {
-            startReload()
-        } else {
-            nextReloadAt = now + configuration.reloadInterval.microseconds
+        if !format.readsDueOnly, let trustedSince = notificationsTrustedSince, lastFullReloadAt >= trustedSince,
+            now - lastFullReloadAt < configuration.fullReloadInterval.microseconds
+        {
+            refreshCoverage()
+            if notificationsTrustedSince != nil {
+                nextReloadAt = now + configuration.reloadInterval.microseconds
+                return
+            }
         }
+        // It checks the notifications again as it begins.
+        startReload()
+    }
+
+    /// Reads `notify-keyspace-events` (at each tick, and as a full re-read starts): notifications
+    /// are trusted from the first check that finds them covering entry keys on this subscription,
+    /// until one finds them not covering or the subscription is lost.
+    func refreshCoverage() {
+        let covered = subscriber != nil && keyspaceEventsCoverEdits()
+        let changed = covered != (notificationsTrustedSince != nil)
+        if covered, notificationsTrustedSince == nil { notificationsTrustedSince = SystemClock.monotonicMicroseconds() }
+        if !covered { notificationsTrustedSince = nil }
+        if changed || lastFullReloadAt == .min { logCoverage() }
     }
 
     /// Whether the server publishes every change of an entry key, after turning that on when
@@ -60,7 +73,7 @@ extension Beat {
     }
 
     private func logCoverage() {
-        if notificationsCoverEdits {
+        if notificationsTrustedSince != nil {
             logger.info(
                 "keyspace notifications cover entry edits: each arrives as it is made; every entry is re-read every \(configuration.fullReloadInterval)")
         } else {
@@ -74,7 +87,7 @@ extension Beat {
     func subscriptionLost(_ description: String) {
         subscriber?.close()
         subscriber = nil
-        notificationsCoverEdits = false
+        notificationsTrustedSince = nil
         logger.warning("lost the change subscription; re-reading every entry", metadata: ["error": "\(description)"])
     }
 }

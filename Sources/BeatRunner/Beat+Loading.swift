@@ -21,6 +21,8 @@ extension Beat {
     func startReload() {
         nextReloadAt = SystemClock.monotonicMicroseconds() + configuration.reloadInterval.microseconds
         guard reloadPass == nil else { return }
+        // Checked first: notifications trusted from here on tell of what this pass may miss.
+        refreshCoverage()
         lastFullReloadAt = SystemClock.monotonicMicroseconds()
         timetable.beginSweep()
         reloadPass = ReloadPass(isFirst: !hasLoadedOnce)

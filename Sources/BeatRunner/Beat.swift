@@ -56,9 +56,9 @@ public final class Beat {
     /// `batchesLeftUnconfirmed` batches while firing, none once `publishPending()` has returned.
     var publishing: [PublishingFirings] = []
     var nextReloadAt: Int64 = .min
-    /// Whether keyspace notifications told of every raw edit at the last reload tick
-    /// (`Beat+Changes.swift`); false again with each new subscription, until checked.
-    var notificationsCoverEdits = false
+    /// Since when keyspace notifications have told of every raw edit (monotonic microseconds,
+    /// `Beat+Changes.swift`); nil while they do not, and again with each new subscription until checked.
+    var notificationsTrustedSince: Int64?
     /// When the last full re-read of every entry started (monotonic microseconds).
     var lastFullReloadAt: Int64 = .min
     var reloadPass: ReloadPass?
