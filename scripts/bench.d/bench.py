@@ -906,8 +906,9 @@ def idle_default():
                COMMANDS["swiftbeat"], seconds, edits))
     anchor = "RedBeat idle with 100,000 entries (1 due): %.2f%%" % (100 * redbeat.get("beat_cores", 0))
     row(section, "Idle: 100,000 not-due entries, default flags, server notify-keyspace-events KA", "< 0.3% of a core",
-        "%.3f%%" % (100 * on.get("beat_cores", 0)), anchor, "—",
-        "yes" if on.get("beat_cores", 1) < 0.003 else "no", cmd,
+        "%.4f%% (%.1f ms of CPU in %.0f s)" % (100 * on.get("beat_cpu_s", 0) / on["seconds"], 1000 * on.get("beat_cpu_s", 0),
+                                               on["seconds"]), anchor, "—",
+        "yes" if on.get("beat_cpu_s", 1) / on["seconds"] < 0.003 else "no", cmd,
         "redis-server %.3f%%; the beat reads CONFIG GET notify-keyspace-events every 5 s and re-reads every entry "
         "every 5 min (not inside this window)" % (100 * on.get("redis_cores", 0)))
     row(section, "Raw edit → firing, notifications on (KA)", "within --reload-interval (5 s)", edits_text(on), "—", "—",
