@@ -31,7 +31,7 @@ extension Beat {
         let covered = subscriber != nil && keyspaceEventsCoverEdits()
         let changed = covered != (notificationsTrustedSince != nil)
         if covered, notificationsTrustedSince == nil { notificationsTrustedSince = SystemClock.monotonicMicroseconds() }
-        if !covered { notificationsTrustedSince = nil }
+        if !covered { stopTrustingNotifications() }
         if changed || lastFullReloadAt == .min { logCoverage() }
     }
 
@@ -87,7 +87,28 @@ extension Beat {
     func subscriptionLost(_ description: String) {
         subscriber?.close()
         subscriber = nil
-        notificationsTrustedSince = nil
+        stopTrustingNotifications()
         logger.warning("lost the change subscription; re-reading every entry", metadata: ["error": "\(description)"])
+    }
+
+    func stopTrustingNotifications() {
+        notificationsTrustedSince = nil
+        ownWrites.removeAll()
+    }
+
+    /// Counts the keyspace events `keys`' write-backs will publish. Only while notifications are
+    /// trusted: then every write-back publishes one, so the count comes back to zero; and an event
+    /// from another client that comes before the beat's own still arrived before the firing read
+    /// the key (WATCH made the commit fail otherwise), so skipping it in its place loses nothing.
+    func expectOwnEvents(_ keys: [String]) {
+        guard notificationsTrustedSince != nil else { return }
+        for key in keys { ownWrites[key, default: 0] += 1 }
+    }
+
+    /// Whether the keyspace event `event` on `key` is one of the beat's own write-backs (and counts it off).
+    func isOwnEvent(key: String, event: [UInt8]) -> Bool {
+        guard let expected = ownWrites[key], event == format.writeBackEvent else { return false }
+        ownWrites[key] = expected > 1 ? expected - 1 : nil
+        return true
     }
 }

@@ -56,7 +56,7 @@ extension Beat {
             // Anything could have changed while the subscription was down: re-read every entry,
             // and trust notifications again only from the check that starts that re-read.
             nextReloadAt = .min
-            notificationsTrustedSince = nil
+            stopTrustingNotifications()
             return true
         } catch {
             subscriber = nil

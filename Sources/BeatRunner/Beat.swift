@@ -59,6 +59,10 @@ public final class Beat {
     /// Since when keyspace notifications have told of every raw edit (monotonic microseconds,
     /// `Beat+Changes.swift`); nil while they do not, and again with each new subscription until checked.
     var notificationsTrustedSince: Int64?
+    /// Write-backs committed while notifications were trusted whose keyspace events are still to
+    /// come, by key: those events are the beat's own and are skipped, not read again
+    /// (`Beat+Changes.swift`). Emptied whenever notifications stop being trusted.
+    var ownWrites: [String: Int] = [:]
     /// When the last full re-read of every entry started (monotonic microseconds).
     var lastFullReloadAt: Int64 = .min
     var reloadPass: ReloadPass?

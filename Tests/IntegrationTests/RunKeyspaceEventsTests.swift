@@ -66,6 +66,22 @@ import TestSupport
         #expect(try harness.schedule.send("CONFIG", "GET", "notify-keyspace-events").array?.last?.string == "AK")
     }
 
+    /// Reads of keys that a keyspace notification named (a debug line per read).
+    private func notifiedReads(_ harness: RunHarness, _ name: String) -> Int {
+        harness.logLines(containing: "reading entries a change notification named").filter { $0.contains("first=\(name)") }.count
+    }
+
+    @Test func theBeatsOwnWriteBacksAreNotReadAgain() throws {
+        let harness = try launched(redisFlags: "KA")
+        try harness.waitForSent("edited", count: 4)
+        #expect(notifiedReads(harness, "edited") == 0, "a write-back of the beat's own was read again")
+        // Another client's write is read: the line counted above does appear.
+        try harness.set("other", entry(args: "[]"))
+        try waitUntil("the raw add read after its notification") { notifiedReads(harness, "other") > 0 }
+        try harness.waitForSent("other", count: 2)
+        #expect(notifiedReads(harness, "other") == 1)
+    }
+
     @Test func enableKeyspaceEventsTurnsThemOnKeepingTheServersOtherClasses() throws {
         // Keyevent notifications for lists, as another subscriber might need: not enough for entries.
         let harness = try launched(redisFlags: "El", arguments: ["--enable-keyspace-events"])

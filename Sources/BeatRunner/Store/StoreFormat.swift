@@ -77,6 +77,14 @@ enum StoreFormat {
         }
     }
 
+    /// The keyspace event a firing's write-back of an entry publishes (`CommitTransaction`).
+    var writeBackEvent: [UInt8] {
+        switch self {
+        case .celerybeatRedis: Array("set".utf8)
+        case .redBeat: Array("hset".utf8)
+        }
+    }
+
     /// Whether a changed key (a keyspace notification) names an entry.
     func isEntry(_ key: String, prefix: String) -> Bool {
         switch self {
