@@ -53,8 +53,10 @@ extension Beat {
                 channels: [EntryChanges.channel(database: configuration.scheduler.database, keyPrefix: configuration.keyPrefix)],
                 patterns: ["__keyspace@\(configuration.scheduler.database)__:\(EntryReader.globEscaped(configuration.keyPrefix))*"])
             subscriber = connection
-            // Anything could have changed while the subscription was down.
+            // Anything could have changed while the subscription was down: re-read every entry,
+            // and trust notifications again only from the check that starts that re-read.
             nextReloadAt = .min
+            stopTrustingNotifications()
             return true
         } catch {
             subscriber = nil

@@ -298,6 +298,7 @@ extension Beat {
         for firing in batch.firings {
             timetable.fired(key: firing.key, at: now, digest: firing.digest, firesAgain: firing.firesAgain)
         }
+        expectOwnEvents(batch.firings.map(\.key))
         if case .committedWithoutPush(let failure) = outcome {
             for message in batch.messages { countFiring(.dropped, queue: message.destination.queue) }
             logger.error(

@@ -21,6 +21,9 @@ extension Beat {
     func startReload() {
         nextReloadAt = SystemClock.monotonicMicroseconds() + configuration.reloadInterval.microseconds
         guard reloadPass == nil else { return }
+        // Checked first: notifications trusted from here on tell of what this pass may miss.
+        refreshCoverage()
+        lastFullReloadAt = SystemClock.monotonicMicroseconds()
         timetable.beginSweep()
         reloadPass = ReloadPass(isFirst: !hasLoadedOnce)
     }
@@ -91,6 +94,7 @@ extension Beat {
     /// Re-reads the keys named by change notifications.
     func reload(keys: [String]) {
         guard let reader, !keys.isEmpty else { return }
+        logger.debug("reading entries a change notification named", metadata: ["keys": "\(keys.count)", "first": "\(name(of: keys[0]))"])
         do {
             let values = try reader.values(of: keys)
             let now = SystemClock.now()
@@ -193,7 +197,7 @@ extension Beat {
         do {
             replies = try subscriber.readAvailableReplies()
         } catch {
-            self.subscriber = nil
+            subscriptionLost(error.description)
             return
         }
         var keys: [String] = []
@@ -201,8 +205,11 @@ extension Beat {
         for reply in replies {
             guard case .message(let channel, let pattern, let payload)? = RedisPubSubEvent(reply) else { continue }
             if pattern != nil {
-                // Keyspace notification: the channel is __keyspace@<db>__:<key>.
-                if let colon = channel.firstIndex(of: ":") { keys.append(String(channel[channel.index(after: colon)...])) }
+                // Keyspace notification: the channel is __keyspace@<db>__:<key>, the payload the event.
+                guard let colon = channel.firstIndex(of: ":") else { continue }
+                let key = String(channel[channel.index(after: colon)...])
+                if !ownWrites.isEmpty, isOwnEvent(key: key, event: payload) { continue }
+                keys.append(key)
             } else if let text = String(validating: payload, as: UTF8.self) {
                 if text == EntryChanges.everything { everything = true } else { keys.append(text) }
             }

@@ -59,6 +59,15 @@ public final class Beat {
     /// Set while the oldest batch handed to the broker waits past a confirm wait (`brokerStalled`).
     var brokerStall: BrokerStall?
     var nextReloadAt: Int64 = .min
+    /// Since when keyspace notifications have told of every raw edit (monotonic microseconds,
+    /// `Beat+Changes.swift`); nil while they do not, and again with each new subscription until checked.
+    var notificationsTrustedSince: Int64?
+    /// Write-backs committed while notifications were trusted whose keyspace events are still to
+    /// come, by key: those events are the beat's own and are skipped, not read again
+    /// (`Beat+Changes.swift`). Emptied whenever notifications stop being trusted.
+    var ownWrites: [String: Int] = [:]
+    /// When the last full re-read of every entry started (monotonic microseconds).
+    var lastFullReloadAt: Int64 = .min
     var reloadPass: ReloadPass?
     var hasLoadedOnce = false
     /// Parsed schedules by their JSON text, shared by every decode.
@@ -118,7 +127,7 @@ public final class Beat {
             if connectIfNeeded(now: now) {
                 if !seeded { seeded = seedScheduleFile() }
                 leadership(now: now)
-                if now >= nextReloadAt { startReload() }
+                if now >= nextReloadAt { reloadTick(now: now) }
                 continueReload()
                 readNotifications()
                 if election.maySend(at: SystemClock.monotonicMicroseconds()) {

@@ -35,9 +35,11 @@ public struct BeatStatus: Sendable {
         let value = replies[0].string
         var count = 0
         var invalid: [(key: String, reason: String)] = []
-        for stored in try store.allEntries(on: redis, keyPrefix: keyPrefix) {
-            count += 1
-            if case .failure(let error) = store.decode(stored) { invalid.append((stored.key, error.reason)) }
+        try store.forEachEntry(on: redis, keyPrefix: keyPrefix) { part in
+            for stored in part {
+                count += 1
+                if case .failure(let error) = store.decode(stored) { invalid.append((stored.key, error.reason)) }
+            }
         }
         return BeatStatus(
             lockKey: lockKey, lockValue: value, holder: value.flatMap(Self.holder),

@@ -19,8 +19,15 @@ public struct RunnerConfiguration: Sendable {
     public var zone: TimeZoneRules
     /// The longest the loop sleeps, so a wall-clock jump or a missed notification is noticed.
     public var maxInterval: Duration
-    /// How often every entry is re-read to find raw edits made with redis-cli.
+    /// How often every entry is re-read to find raw edits made with redis-cli, unless keyspace
+    /// notifications tell of them (then every `fullReloadInterval`).
     public var reloadInterval: Duration
+    /// `--enable-keyspace-events`: turn the server's keyspace notifications on (`CONFIG SET`) when
+    /// they do not cover entry edits, so that an idle beat need not re-read every entry.
+    public var enableKeyspaceEvents: Bool
+    /// How often every entry is still re-read while keyspace notifications cover edits: for
+    /// what they cannot tell (FLUSHDB, SWAPDB, notifications switched off and on between two checks).
+    public var fullReloadInterval: Duration
     public var lockKey: String
     public var lockTTL: Duration
     /// How often a standby tries to take the lock.
@@ -39,7 +46,8 @@ public struct RunnerConfiguration: Sendable {
         scheduler: RedisConfiguration, broker: BrokerURL, brokerOptions: BrokerTransportOptions = BrokerTransportOptions(),
         router: Router = .celeryDefaults, store: StoreKind = .celerybeatRedis,
         keyPrefix: String = "tasks:meta:", zone: TimeZoneRules = .utc, maxInterval: Duration = .seconds(5),
-        reloadInterval: Duration = .seconds(5), lockKey: String = "celery:beat:task_lock", lockTTL: Duration = .seconds(30),
+        reloadInterval: Duration = .seconds(5), enableKeyspaceEvents: Bool = false, fullReloadInterval: Duration = .seconds(300),
+        lockKey: String = "celery:beat:task_lock", lockTTL: Duration = .seconds(30),
         standbyRetry: Duration = .seconds(1), startingDeadline: Duration? = nil, batchSize: Int = 1000,
         seedEntries: [(name: String, json: [UInt8])] = [], replicaWait: ReplicaWait? = nil
     ) {
@@ -52,6 +60,8 @@ public struct RunnerConfiguration: Sendable {
         self.zone = zone
         self.maxInterval = maxInterval
         self.reloadInterval = reloadInterval
+        self.enableKeyspaceEvents = enableKeyspaceEvents
+        self.fullReloadInterval = fullReloadInterval
         self.lockKey = lockKey
         self.lockTTL = lockTTL
         self.standbyRetry = standbyRetry

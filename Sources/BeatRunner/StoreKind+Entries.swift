@@ -5,12 +5,36 @@ import RedBeatStore
 public import ScheduleStore
 
 extension StoreKind {
-    /// Every entry under `keyPrefix`, sorted by key, for the commands and pages that show them all:
+    /// Every entry under `keyPrefix`, sorted by key, for the pages that show them all:
     /// celerybeat-redis's every key under the prefix, RedBeat's every key in its index.
     public func allEntries(on connection: RedisConnection, keyPrefix: String) throws(ScheduleStoreError) -> [EntryReader.Stored] {
+        var entries: [EntryReader.Stored] = []
+        try forEachEntry(on: connection, keyPrefix: keyPrefix) { entries += $0 }
+        return entries
+    }
+
+    /// The same, handed to `body` a part at a time in key order: the keys are held, the values only
+    /// a part's worth, so `list`, `check` and `status` stay small with a million entries.
+    public func forEachEntry(
+        on connection: RedisConnection, keyPrefix: String, _ body: ([EntryReader.Stored]) -> Void
+    ) throws(ScheduleStoreError) {
         switch self {
-        case .celerybeatRedis: try EntryReader(connection: connection, keyPrefix: keyPrefix).all()
-        case .redBeat: try RedBeatReader(connection: connection, keys: RedBeatKeys(prefix: keyPrefix)).all()
+        case .celerybeatRedis:
+            let reader = EntryReader(connection: connection, keyPrefix: keyPrefix)
+            let keys = try reader.sortedKeys()
+            for start in stride(from: 0, to: keys.count, by: Self.entriesPerPart) {
+                // A key of another type comes last in its part: back in key order.
+                let part = try reader.read(Array(keys[start..<min(start + Self.entriesPerPart, keys.count)]), scanning: nil)
+                body(part.entries.sorted { $0.key < $1.key })
+            }
+        case .redBeat:
+            let reader = RedBeatReader(connection: connection, keys: RedBeatKeys(prefix: keyPrefix))
+            let keys = try reader.sortedKeys()
+            for start in stride(from: 0, to: keys.count, by: Self.entriesPerPart) {
+                try reader.read(keys[start..<min(start + Self.entriesPerPart, keys.count)], partSize: Self.entriesPerPart) {
+                    body($0.sorted { $0.key < $1.key })
+                }
+            }
         }
     }
 
@@ -40,6 +64,9 @@ extension StoreKind {
         case .redBeat: RedBeatStoredValue.joined(definition: entry, meta: parts(of: value).meta)
         }
     }
+
+    /// Values read per round trip by `forEachEntry`.
+    static var entriesPerPart: Int { 1000 }
 
     /// The `last_run_at` the beat schedules the entry from (`nil`: as if run when first seen).
     public func lastRunForScheduling(_ entry: Entry) -> Instant? {

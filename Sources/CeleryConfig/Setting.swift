@@ -53,6 +53,8 @@ public struct Setting: Hashable, Sendable, CustomStringConvertible {
     public static let beatCronStartingDeadline = Setting("beat_cron_starting_deadline")
     public static let reloadInterval = Setting.swiftbeat("reload_interval")
     public static let standbyRetry = Setting.swiftbeat("standby_retry")
+    /// `run --enable-keyspace-events`: the beat may turn the server's keyspace notifications on.
+    public static let enableKeyspaceEvents = Setting.swiftbeat("enable_keyspace_events")
     public static let logLevel = Setting.swiftbeat("log_level")
     public static let logFormat = Setting.swiftbeat("log_format")
     /// `run --http`: where the metrics, health and status endpoints listen.
@@ -78,7 +80,7 @@ public struct Setting: Hashable, Sendable, CustomStringConvertible {
         .brokerURL, .brokerTransportOptions, .brokerUseSSL, .schedulerUseSSL, .schedulerURL, .keyPrefix, .schedulerTransportOptions, .schedulerWaitReplicas,
         .schedulerWaitTimeout, .lockKey, .lockTTL, .timezone,
         .store, .redbeatKeyPrefix, .redbeatLockKey, .redbeatLockTimeout,
-        .beatSchedule, .beatMaxLoopInterval, .beatCronStartingDeadline, .reloadInterval, .standbyRetry, .logLevel, .logFormat, .http,
+        .beatSchedule, .beatMaxLoopInterval, .beatCronStartingDeadline, .reloadInterval, .enableKeyspaceEvents, .standbyRetry, .logLevel, .logFormat, .http,
         .taskRoutes, .taskQueues, .taskDefaultQueue, .taskDefaultExchange, .taskDefaultExchangeType,
         .taskDefaultRoutingKey, .taskDefaultPriority, .taskDefaultDeliveryMode, .taskCreateMissingQueues,
         .taskQueueMaxPriority, .taskDefaultQueueType, .taskCreateMissingQueueType, .taskCreateMissingQueueExchangeType,

@@ -2,9 +2,11 @@ extension JSONWriter {
     /// Pretty-printed JSON as Python's `json.dumps(value, indent=2)` writes it: one member or
     /// element per line, `[]` and `{}` for empty collections, non-ASCII escaped; no trailing newline.
     /// For people (`swiftbeat show`, JSON schedule files), not for Redis.
-    public static func indented(_ value: JSONValue, indent: Int = 2) -> String {
+    /// `level`: how deeply `value` is nested, for a caller that writes the enclosing brackets itself
+    /// (`list --json` writes its array an element at a time).
+    public static func indented(_ value: JSONValue, indent: Int = 2, level: Int = 0) -> String {
         var output = ""
-        write(value, level: 0, indent: indent, into: &output)
+        write(value, level: level, indent: indent, into: &output)
         return output
     }
 

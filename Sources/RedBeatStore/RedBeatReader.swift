@@ -124,6 +124,13 @@ extension RedBeatReader {
     /// Every entry the index names, sorted by key: RedBeat's own way to list a schedule
     /// (`ZRANGE <prefix>:schedule 0 -1`, then each hash), for the commands that show them all.
     public func all() throws(ScheduleStoreError) -> [EntryReader.Stored] {
+        var entries: [EntryReader.Stored] = []
+        try read(sortedKeys()[...], partSize: 1000) { entries += $0 }
+        return entries.sorted { $0.key < $1.key }
+    }
+
+    /// The keys the index names, sorted.
+    public func sortedKeys() throws(ScheduleStoreError) -> [String] {
         let reply: RedisReply
         do {
             reply = try connection.send(RedisCommand("ZRANGE", arguments: [keys.schedule, "0", "-1"]))
@@ -131,8 +138,6 @@ extension RedBeatReader {
             throw ScheduleStoreError(.unavailable, error.description)
         }
         guard let members = reply.array else { throw unexpected(reply, "ZRANGE") }
-        var entries: [EntryReader.Stored] = []
-        try read(members.compactMap(\.string)[...], partSize: 1000) { entries += $0 }
-        return entries.sorted { $0.key < $1.key }
+        return members.compactMap(\.string).sorted()
     }
 }

@@ -34,6 +34,19 @@ public struct EntryReader {
         self.keyPrefix = keyPrefix
     }
 
+    /// Every key under the prefix, each once (SCAN may report a key twice), sorted: what a command
+    /// that shows every entry reads a part at a time, holding the keys but not the values.
+    public func sortedKeys() throws(ScheduleStoreError) -> [String] {
+        var keys = Set<String>()
+        var cursor = "0"
+        repeat {
+            let page = try scan(from: cursor)
+            keys.formUnion(page.keys)
+            cursor = page.next
+        } while cursor != "0"
+        return keys.sorted()
+    }
+
     /// Every entry, sorted by name. Keys deleted between SCAN and MGET are left out.
     public func all() throws(ScheduleStoreError) -> [Stored] {
         var result: [Stored] = []

@@ -68,6 +68,23 @@ enum StoreFormat {
         }
     }
 
+    /// The keyspace event classes that tell of every change of an entry key: its writes (`$`
+    /// strings, `h` hashes), deletions and renames (`g`), expiries (`x`) and evictions (`e`).
+    var keyspaceEventClasses: String {
+        switch self {
+        case .celerybeatRedis: "$gxe"
+        case .redBeat: "hgxe"
+        }
+    }
+
+    /// The keyspace event a firing's write-back of an entry publishes (`CommitTransaction`).
+    var writeBackEvent: [UInt8] {
+        switch self {
+        case .celerybeatRedis: Array("set".utf8)
+        case .redBeat: Array("hset".utf8)
+        }
+    }
+
     /// Whether a changed key (a keyspace notification) names an entry.
     func isEntry(_ key: String, prefix: String) -> Bool {
         switch self {

@@ -24,9 +24,10 @@ struct CheckCommand: ParsableCommand {
         let settings = try config.settings()
         let store = try self.store.resolved(settings)
         let router = try readSetting { () throws(ConfigError) in try settings.router() }
-        let entries = try DecodedEntry.load(store)
         var invalid = 0
-        for decoded in entries {
+        var count = 0
+        try DecodedEntry.forEach(store) { decoded in
+            count += 1
             switch decoded.result {
             case .failure(let error):
                 print("\(decoded.stored.key): \(error.reason)")
@@ -39,8 +40,8 @@ struct CheckCommand: ParsableCommand {
             }
         }
         guard invalid == 0 else {
-            throw CommandFailure.badInput("\(invalid) of \(entries.count) entries are invalid")
+            throw CommandFailure.badInput("\(invalid) of \(count) entries are invalid")
         }
-        print("\(entries.count) \(entries.count == 1 ? "entry" : "entries") under \(store.resolvedKeyPrefix), all valid")
+        print("\(count) \(count == 1 ? "entry" : "entries") under \(store.resolvedKeyPrefix), all valid")
     }
 }

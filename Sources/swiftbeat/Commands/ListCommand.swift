@@ -35,12 +35,12 @@ struct ListCommand: ParsableCommand {
         let store = try self.store.resolved(settings)
         let zone = try store.zone()
         let router = try readSetting { () throws(ConfigError) in try settings.router() }
-        let entries = try DecodedEntry.load(store)
         let now = SystemClock.now()
         if json {
-            print(JSONWriter.indented(.array(entries.map { Self.jsonItem($0, now: now, zone: zone, router: router) })))
+            try printJSON(store, now: now, zone: zone, router: router)
             return
         }
+        let entries = try DecodedEntry.load(store)
         guard !entries.isEmpty else {
             print("no entries under \(store.resolvedKeyPrefix)")
             return
@@ -72,6 +72,18 @@ struct ListCommand: ParsableCommand {
             }
         }
         print(Table.render(rows), terminator: "")
+    }
+
+    /// The JSON array, an entry at a time as it is decoded (the bytes `JSONWriter.indented` would
+    /// write for the whole array), so a million entries are never held at once.
+    private func printJSON(_ store: StoreSettings, now: Instant, zone: TimeZoneRules, router: Router) throws {
+        var previous: String?
+        try DecodedEntry.forEach(store) { decoded in
+            let item = "  " + JSONWriter.indented(Self.jsonItem(decoded, now: now, zone: zone, router: router), level: 1)
+            print(previous == nil ? "[" : previous! + ",")
+            previous = item
+        }
+        if let previous { print(previous + "\n]") } else { print("[]") }
     }
 
     /// One entry as `list --json` prints it; also the status page's `/api/entries`.

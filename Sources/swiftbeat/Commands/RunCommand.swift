@@ -38,9 +38,16 @@ struct RunCommand: ParsableCommand {
     @Option(
         name: .customLong("reload-interval"),
         help: ArgumentHelp(
-            "How often every entry is re-read, to find edits made directly in Redis (changes made with swiftbeat's own commands arrive at once).",
+            "How often every entry is re-read, to find edits made directly in Redis (changes made with swiftbeat's own commands, and raw edits where the server has keyspace notifications on, arrive at once; then every entry is re-read only every 5 minutes).",
             discussion: "Env: SWIFTBEAT_RELOAD_INTERVAL (config: reload_interval). Default: 5.", valueName: "seconds"))
     var reloadInterval: Double?
+
+    @Flag(
+        name: .customLong("enable-keyspace-events"),
+        help: ArgumentHelp(
+            "Turn the Redis server's keyspace notifications on (CONFIG SET notify-keyspace-events) when they do not cover entry edits, so that raw edits arrive as they are made and entries are re-read only every 5 minutes.",
+            discussion: "Env: SWIFTBEAT_ENABLE_KEYSPACE_EVENTS (config: enable_keyspace_events). Default: off (used only when the server has them on)."))
+    var enableKeyspaceEvents = false
 
     @Option(
         name: .customLong("standby-retry"),
@@ -143,6 +150,7 @@ struct RunCommand: ParsableCommand {
             zone: try store.zone(),
             maxInterval: .seconds(maxInterval),
             reloadInterval: .seconds(try seconds(reloadInterval, "--reload-interval", .reloadInterval, settings, default: 5, minimum: 0.05)!),
+            enableKeyspaceEvents: try enableKeyspaceEvents || readSetting({ () throws(ConfigError) in try settings.bool(.enableKeyspaceEvents) }) ?? false,
             lockKey: lockKey,
             lockTTL: lockTTL,
             standbyRetry: .seconds(try seconds(standbyRetry, "--standby-retry", .standbyRetry, settings, default: 1, minimum: 0.05)!),

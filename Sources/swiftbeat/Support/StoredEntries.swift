@@ -13,10 +13,19 @@ struct DecodedEntry {
     var entry: Entry? { try? result.get() }
 
     static func load(_ store: StoreSettings) throws -> [DecodedEntry] {
+        var entries: [DecodedEntry] = []
+        try forEach(store) { entries.append($0) }
+        return entries
+    }
+
+    /// Every entry in key order, decoded one at a time: only a part of the values is held at once.
+    static func forEach(_ store: StoreSettings, _ body: (DecodedEntry) -> Void) throws {
         let connection = try store.connect()
-        return try storeCall { () throws(ScheduleStoreError) in
-            try store.kind.allEntries(on: connection, keyPrefix: store.resolvedKeyPrefix)
-        }.map { decode($0, kind: store.kind) }
+        try storeCall { () throws(ScheduleStoreError) in
+            try store.kind.forEachEntry(on: connection, keyPrefix: store.resolvedKeyPrefix) { part in
+                for stored in part { body(decode(stored, kind: store.kind)) }
+            }
+        }
     }
 
     static func decode(_ stored: EntryReader.Stored, kind: StoreKind = .celerybeatRedis) -> DecodedEntry {
