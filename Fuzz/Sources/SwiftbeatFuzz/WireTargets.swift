@@ -10,7 +10,13 @@
 
 /// `resp`: RESP replies as the connection reads them: hiredis's reader (not ours) cuts them, then
 /// our code copies each into a `RedisReply` and reads pub/sub events and values out of it.
+///
+/// Inputs that announce an array of over 65,536 elements are skipped: hiredis 0.14 allocates the
+/// whole array of pointers on reading the header (8 bytes an element, 600 MB for `*77777771`),
+/// before any element arrives. That is hiredis's code, not ours, and only the Redis server the beat
+/// was configured with can send it (RELIABILITY.md, "Fuzzing").
 @Sendable func fuzzRESP(_ bytes: [UInt8]) {
+    guard !announcesHugeArray(bytes) else { return }
     guard let reader = try? RESPReader() else { return }
     let fed = bytes.withUnsafeBytes { buffer in Result { () throws(TransportFailure) in try reader.feed(buffer) } }
     do throws(TransportFailure) {
@@ -22,6 +28,16 @@
     } catch {
         _ = error.message
     }
+}
+
+private func announcesHugeArray(_ bytes: [UInt8]) -> Bool {
+    var index = bytes.startIndex
+    while let star = bytes[index...].firstIndex(of: UInt8(ascii: "*")) {
+        let digits = bytes[(star + 1)...].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        if digits.count > 5 || (Int(String(decoding: digits, as: UTF8.self)) ?? 0) > 65_536 { return true }
+        index = star + 1
+    }
+    return false
 }
 
 /// `amqp-confirms`: what the broker says about published batches, in any order and with any tags:
