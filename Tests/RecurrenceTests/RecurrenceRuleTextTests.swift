@@ -48,4 +48,24 @@ import TestSupport
             #expect(error.description == message)
         }
     }
+
+    /// Found by `scripts/fuzz rrule`: `FREQ=HOURLY;INTERVAL=1013505050000003` trapped (an overflow
+    /// in the period arithmetic) when asked for its occurrences.
+    @Test("An INTERVAL longer than 10,000 years is refused with one line; the longest one still evaluates")
+    func intervalsBeyondTheCalendarAreRefused() throws {
+        do {
+            _ = try RecurrenceRule.parse("RRULE:FREQ=HOURLY;INTERVAL=1013505050000003", defaultStart: Self.january1)
+            Issue.record("an INTERVAL of 10^15 hours was accepted")
+        } catch {
+            #expect(error.description == "rrule INTERVAL: 1013505050000003 is longer than 10,000 years of hourly periods (87658200)")
+        }
+        for (frequency, longest) in [("YEARLY", 10_000), ("DAILY", 3_652_425), ("SECONDLY", 315_569_520_000)] {
+            let (rule, _) = try RecurrenceRule.parse("RRULE:FREQ=\(frequency);INTERVAL=\(longest)", defaultStart: Self.january1)
+            let fires = rule.occurrences(after: Instant(secondsSinceEpoch: 0), limit: 3, in: .utc).map(TimeZoneRules.utc.iso8601)
+            #expect(fires == ["2026-01-01T00:00:00+00:00"])
+            #expect(throws: RecurrenceError.self) {
+                try RecurrenceRule.parse("RRULE:FREQ=\(frequency);INTERVAL=\(longest + 1)", defaultStart: Self.january1)
+            }
+        }
+    }
 }
