@@ -69,6 +69,14 @@ let package = Package(
         .library(name: "RedisClient", targets: ["RedisClient"]),
         .library(name: "AMQPClient", targets: ["AMQPClient"]),
         .library(name: "BeatCore", targets: ["BeatCore"]),
+        // The parsers the fuzz package (Fuzz/Package.swift) drives; products change no build flag.
+        .library(name: "JSON", targets: ["JSON"]),
+        .library(name: "YAML", targets: ["YAML"]),
+        .library(name: "CivilTime", targets: ["CivilTime"]),
+        .library(name: "Recurrence", targets: ["Recurrence"]),
+        .library(name: "CeleryConfig", targets: ["CeleryConfig"]),
+        .library(name: "ScheduleStore", targets: ["ScheduleStore"]),
+        .library(name: "RedBeatStore", targets: ["RedBeatStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

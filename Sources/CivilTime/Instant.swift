@@ -3,6 +3,11 @@
 /// Microseconds, because that is the resolution Celery and Python's `datetime` carry
 /// (`last_run_at`, `eta` and `expires` all round-trip through it), and an `Int64` of them
 /// spans ±292,000 years, so schedule arithmetic never overflows for any real input.
+///
+/// Data is not always real input: an interval of 190,000 years is a valid timedelta, and a zone
+/// file may list a transition at any 64-bit second. So arithmetic saturates at the ends of that
+/// span instead of trapping: an instant beyond them is "never" for a schedule, and the end of the
+/// span says so as well, where a trap would stop the scheduler because of one entry's data.
 public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var microsecondsSinceEpoch: Int64
 
@@ -11,7 +16,7 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public init(secondsSinceEpoch seconds: Int64) {
-        self.microsecondsSinceEpoch = seconds * 1_000_000
+        self.microsecondsSinceEpoch = Self.saturating(seconds.multipliedReportingOverflow(by: 1_000_000), sign: seconds)
     }
 
     /// Whole seconds since the epoch, rounded towards negative infinity.
@@ -24,15 +29,24 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public static func + (lhs: Instant, rhs: Microseconds) -> Instant {
-        Instant(microsecondsSinceEpoch: lhs.microsecondsSinceEpoch + rhs.value)
+        Instant(microsecondsSinceEpoch: saturating(lhs.microsecondsSinceEpoch.addingReportingOverflow(rhs.value), sign: rhs.value))
     }
 
     public static func - (lhs: Instant, rhs: Microseconds) -> Instant {
-        Instant(microsecondsSinceEpoch: lhs.microsecondsSinceEpoch - rhs.value)
+        let difference = lhs.microsecondsSinceEpoch.subtractingReportingOverflow(rhs.value)
+        return Instant(microsecondsSinceEpoch: saturating(difference, sign: rhs.value == .min ? 1 : -rhs.value))
     }
 
     public static func - (lhs: Instant, rhs: Instant) -> Microseconds {
-        Microseconds(lhs.microsecondsSinceEpoch - rhs.microsecondsSinceEpoch)
+        let difference = lhs.microsecondsSinceEpoch.subtractingReportingOverflow(rhs.microsecondsSinceEpoch)
+        return Microseconds(saturating(difference, sign: rhs.microsecondsSinceEpoch == .min ? 1 : -rhs.microsecondsSinceEpoch))
+    }
+
+    /// The result, or the end of the span it ran past: an operation overflows only in the
+    /// direction of its operand's `sign`.
+    private static func saturating(_ result: (partialValue: Int64, overflow: Bool), sign: Int64) -> Int64 {
+        guard result.overflow else { return result.partialValue }
+        return sign < 0 ? .min : .max
     }
 
     /// ISO 8601 in UTC with an explicit `+00:00`, as Python's `isoformat()` writes an aware UTC datetime.

@@ -103,6 +103,16 @@ extension RecurrenceRule {
             }
         }
 
+        /// How many candidates a sub-daily period that passes the filters holds: the same in every
+        /// such period (its BYMINUTE × BYSECOND for hourly, BYSECOND for minutely, one for secondly).
+        var timesPerSubDailyPeriod: Int {
+            switch frequency {
+            case .hourly: (minutes ?? []).count * (seconds ?? []).count
+            case .minutely: (seconds ?? []).count
+            default: 1
+            }
+        }
+
         /// Whether a sub-daily rule's periods ever start at an allowed time of day: they start at
         /// the start's unit plus multiples of gcd(interval, units per day), every day alike.
         var reachesSomeTimeOfDay: Bool {

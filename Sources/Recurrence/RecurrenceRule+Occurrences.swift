@@ -76,6 +76,11 @@ extension RecurrenceRule {
         let horizon = 146_097 * Int64(interval)
         var lastMatch = max(startDay, near?.date.daysSinceEpoch ?? startDay)
         if frequency.rawValue >= Frequency.hourly.rawValue {
+            // A BYSETPOS beyond every period's candidates selects nothing, ever: dateutil finds that
+            // out walking to year 9999, which is billions of minutes or seconds (found by fuzzing:
+            // a minutely rule with BYSETPOS=41 kept a beat's load busy for minutes).
+            let perPeriod = expansion.timesPerSubDailyPeriod
+            guard bySetPosition.isEmpty || bySetPosition.contains(where: { $0.magnitude <= perPeriod }) else { return }
             let perDay = Int64(frequency.unitsPerDay)
             let first = startDay * perDay + Int64(start.unit(of: frequency))
             let step = Int64(interval)

@@ -27,6 +27,18 @@ public struct RecurrenceRule: Hashable, Sendable {
             }
         }
 
+        /// How many periods 10,000 Gregorian years hold (3,652,425 days), rounded down: the
+        /// longest INTERVAL with meaning, since rules are evaluated over years 1 to 9999.
+        var unitsIn10000Years: Int64 {
+            switch self {
+            case .yearly: 10_000
+            case .monthly: 120_000
+            case .weekly: 3_652_425 / 7
+            case .daily: 3_652_425
+            case .hourly, .minutely, .secondly: 3_652_425 * Int64(unitsPerDay)
+            }
+        }
+
         public init?(name: String) {
             guard let match = Self.allCases.first(where: { $0.name == name.uppercased() }) else { return nil }
             self = match
@@ -86,6 +98,12 @@ public struct RecurrenceRule: Hashable, Sendable {
         byHour: [Int] = [], byMinute: [Int] = [], bySecond: [Int] = []
     ) throws(RecurrenceError) {
         guard interval >= 1 else { throw RecurrenceError(field: "INTERVAL", "\(interval) is not a positive whole number") }
+        // Past this, a rule's second period starts after year 9999 (dateutil answers DTSTART alone),
+        // and the period arithmetic of `forEachCandidate` would overflow (found by fuzzing).
+        guard Int64(interval) <= frequency.unitsIn10000Years else {
+            throw RecurrenceError(
+                field: "INTERVAL", "\(interval) is longer than 10,000 years of \(frequency.name.lowercased()) periods (\(frequency.unitsIn10000Years))")
+        }
         guard (0...6).contains(weekStart) else { throw RecurrenceError(field: "WKST", "\(weekStart) is not a weekday 0-6") }
         if let count, count < 0 { throw RecurrenceError(field: "COUNT", "\(count) is negative") }
         guard start.isValid, (1...9999).contains(start.year) else {

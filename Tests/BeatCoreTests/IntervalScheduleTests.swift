@@ -83,4 +83,14 @@ import Testing
             period?.description
                 == "interval period: \"fortnights\" is not one of weeks, days, hours, minutes, seconds, milliseconds, microseconds")
     }
+
+    /// Found by `scripts/fuzz interval`: the second run trapped adding the interval again.
+    @Test("An interval of 190,000 years has its next runs at the end of time instead of trapping")
+    func intervalNearTheSpanOfAnInstant() throws {
+        let schedule = try Schedule(json: StoredSchedule.interval(fromDuration: "6010000010000"))
+        let start = Instant(secondsSinceEpoch: 1_774_000_000)
+        let runs = schedule.nextRuns(after: start, count: 3)
+        #expect(runs.first == start + .seconds(6_010_000_010_000))
+        #expect(runs.dropFirst().allSatisfy { $0 == Instant(microsecondsSinceEpoch: .max) })
+    }
 }

@@ -58,6 +58,17 @@ private struct TZifBuilder {
 }
 
 @Suite struct TZifParserTests {
+    /// Found by `scripts/fuzz tzif`: `segment(containing:)` trapped making an `Instant` of it.
+    @Test("A transition beyond the ±292,000 years an Instant spans is at the end of time, not a trap")
+    func transitionBeyondTheSpanOfAnInstant() throws {
+        let file = TZifBuilder(transitions: [(time: 1 << 50, type: 1)], offsets: [0, 3600], footer: "")
+        let rules = try TimeZoneRules(tzif: file.bytes(), identifier: "Test/Far")
+        let now = Instant(secondsSinceEpoch: 1_774_000_000)
+        #expect(rules.utcOffset(at: now) == 0)
+        #expect(rules.segment(containing: now).end == Instant(microsecondsSinceEpoch: .max))
+        #expect(rules.transition(after: now)?.instant == Instant(microsecondsSinceEpoch: .max))
+    }
+
     @Test func versionOneFilesHaveNoFooter() throws {
         var builder = TZifBuilder(version: 0)
         builder.offsets = [3600, 7200]

@@ -48,4 +48,40 @@ import TestSupport
             #expect(error.description == message)
         }
     }
+
+    /// Found by `scripts/fuzz rrule`: `FREQ=HOURLY;INTERVAL=1013505050000003` trapped (an overflow
+    /// in the period arithmetic) when asked for its occurrences.
+    @Test("An INTERVAL longer than 10,000 years is refused with one line; the longest one still evaluates")
+    func intervalsBeyondTheCalendarAreRefused() throws {
+        do {
+            _ = try RecurrenceRule.parse("RRULE:FREQ=HOURLY;INTERVAL=1013505050000003", defaultStart: Self.january1)
+            Issue.record("an INTERVAL of 10^15 hours was accepted")
+        } catch {
+            #expect(error.description == "rrule INTERVAL: 1013505050000003 is longer than 10,000 years of hourly periods (87658200)")
+        }
+        for (frequency, longest) in [("YEARLY", 10_000), ("DAILY", 3_652_425), ("SECONDLY", 315_569_520_000)] {
+            let (rule, _) = try RecurrenceRule.parse("RRULE:FREQ=\(frequency);INTERVAL=\(longest)", defaultStart: Self.january1)
+            let fires = rule.occurrences(after: Instant(secondsSinceEpoch: 0), limit: 3, in: .utc).map(TimeZoneRules.utc.iso8601)
+            #expect(fires == ["2026-01-01T00:00:00+00:00"])
+            #expect(throws: RecurrenceError.self) {
+                try RecurrenceRule.parse("RRULE:FREQ=\(frequency);INTERVAL=\(longest + 1)", defaultStart: Self.january1)
+            }
+        }
+    }
+
+    /// Found by `scripts/fuzz redbeat-entry`: a RedBeat rrule of `freq` 5 (minutely) with
+    /// `bysetpos` [41] walked every Monday minute to year 9999 (over a minute of CPU) to say "none".
+    @Test("A sub-daily rule whose BYSETPOS is beyond every period's candidates has no occurrence, found at once")
+    func subDailySetPositionsBeyondThePeriod() throws {
+        let monday = "DTSTART:20260105T093000\nRRULE:FREQ=MINUTELY;BYDAY=MO;"
+        let (never, _) = try RecurrenceRule.parse(monday + "BYSETPOS=41", defaultStart: Self.january1)
+        #expect(never.occurrences(after: Instant(secondsSinceEpoch: 0), limit: 3, in: .utc).isEmpty)
+        let (hourly, _) = try RecurrenceRule.parse(
+            "DTSTART:20260105T093000\nRRULE:FREQ=HOURLY;BYMINUTE=0,30;BYSECOND=0,1;BYSETPOS=5", defaultStart: Self.january1)
+        #expect(hourly.occurrences(after: Instant(secondsSinceEpoch: 0), limit: 3, in: .utc).isEmpty)
+        // Within the period's candidates, positions still select (the last two seconds of each minute).
+        let (within, _) = try RecurrenceRule.parse(monday + "BYSECOND=0,20,40;BYSETPOS=-1,-2", defaultStart: Self.january1)
+        let fires = within.occurrences(after: Instant(secondsSinceEpoch: 0), limit: 3, in: .utc).map(TimeZoneRules.utc.iso8601)
+        #expect(fires == ["2026-01-05T09:30:20+00:00", "2026-01-05T09:30:40+00:00", "2026-01-05T09:31:20+00:00"])
+    }
 }
