@@ -56,10 +56,13 @@ EXPLANATIONS = [
 
 
 def read_lines(path):
+    """The fields of each line, one line at a time (an hour's run holds millions)."""
     if not os.path.exists(path):
-        return []
+        return
     with open(path) as f:
-        return [line.split() for line in f if line.strip()]
+        for line in f:
+            if line.strip():
+                yield line.split()
 
 
 def percentile(values, p):
