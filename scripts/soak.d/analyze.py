@@ -44,6 +44,8 @@ EXPLANATIONS = [
      "the lock was gone when it came back; it carries on as a standby (README, High availability)"),
     (r"^the scheduler's redis failed",
      "redis-server was killed and restarted: every node logs it (once per 10 s) and retries with backoff"),
+    (r"^cannot subscribe to entry changes",
+     "redis-server was killed and restarted: the change subscription is re-made once Redis answers"),
     (r"^a newer firing replaces one the broker never took",
      "RabbitMQ was down for longer than the entries' interval: a committed firing still unsent is superseded by "
      "the entry's next one (README, The beat: Broker down); counted as lost in the slot accounting"),
