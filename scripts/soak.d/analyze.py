@@ -20,6 +20,7 @@ spaced by the interval plus the beat's lag. For each entry:
 Every late firing, collapsed slot and lost firing is attributed to the fault whose window (its start to
 its recovery plus GRACE_S) overlaps the time the slot was due; what overlaps no fault is listed apart.
 """
+import bisect
 import collections
 import datetime
 import glob
@@ -78,6 +79,28 @@ def fault_windows(events, kinds):
     return [(e["start"], (e["end"] or e["start"] + 120) + GRACE_S, e) for e in events if e["kind"] in kinds]
 
 
+def merged(windows):
+    """The fault windows as sorted, disjoint (start, end) pairs."""
+    out = []
+    for start, end, _ in sorted(windows, key=lambda w: w[0]):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return out
+
+
+def inside(intervals, t):
+    i = bisect.bisect_right([start for start, _ in intervals], t) - 1
+    return i >= 0 and t <= intervals[i][1]
+
+
+def spread(values):
+    if not values:
+        return None
+    return [round(percentile(values, 50), 3), round(percentile(values, 99), 3), round(max(values), 3)]
+
+
 def cause_of(windows, lo, hi):
     for start, end, event in windows:
         if start - 1 <= hi and lo <= end:
@@ -94,7 +117,8 @@ def account(name, firings, committed, due_first, interval, windows, window_end, 
     totals = collections.Counter()
     causes = collections.defaultdict(lambda: collections.Counter())
     unattributed = collections.defaultdict(lambda: collections.Counter())
-    lag = []
+    lag, calm_lag = [], []
+    covered = merged(windows)
     doubled_examples, lost_examples, stopped = [], [], []
     for key, first in due_first.items():
         times = sorted(firings.get(key, []))
@@ -121,6 +145,8 @@ def account(name, firings, committed, due_first, interval, windows, window_end, 
                 continue
             if due <= window_end:
                 lag.append(late)
+                if not inside(covered, due):
+                    calm_lag.append(late)
             if late <= LATE_S:
                 continue
             totals["late"] += 1
@@ -150,7 +176,8 @@ def account(name, firings, committed, due_first, interval, windows, window_end, 
         "late firings (> %g s)" % LATE_S: totals["late"],
         "collapsed slots (outage spanned them; one catch-up firing)": totals["collapsed"],
         "entries that stopped firing": len(stopped),
-        "lag s p50/p99/max": [round(percentile(lag, 50), 3), round(percentile(lag, 99), 3), round(max(lag), 3)] if lag else None,
+        "lag s p50/p99/max": spread(lag),
+        "lag s p50/p99/max outside fault windows": spread(calm_lag),
         "by fault": {cause: dict(tally) for cause, tally in sorted(causes.items())},
         "late outside any fault": {bucket: dict(tally) for bucket, tally in sorted(unattributed.items())},
     }
@@ -327,6 +354,8 @@ def main():
             problems.append("%s: late firings outside any fault window" % name)
         if s["lost (committed, never reached the broker)"] and name.startswith("a:"):
             problems.append("%s: committed firings lost on the one-transaction path" % name)
+        if s.get("lost not placed in a gap"):
+            problems.append("%s: %d lost firings after the last one received (at the end?)" % (name, s["lost not placed in a gap"]))
         if s["extra (reached the broker, run state not kept)"]:
             problems.append("%s: firings whose run state was not kept" % name)
     for name, s in slots.items():
