@@ -18,7 +18,9 @@ spaced by the interval plus the beat's lag. For each entry:
   collapsed   slots that never fired because an outage spanned them (the catch-up fires once, as Celery
               does): floor(gap / interval) - 1 per gap, less the lost firings inside that gap.
 Every late firing, collapsed slot and lost firing is attributed to the fault whose window (its start to
-its recovery plus GRACE_S) overlaps the time the slot was due; what overlaps no fault is listed apart.
+its recovery plus GRACE_S) overlaps the time the slot was due, else to a Redis stall that stall_probe saw
+(stalls.jsonl: a PING slower than STALL_S, with the machine's CPU and I/O pressure); what overlaps
+neither is listed apart.
 """
 import bisect
 import collections
@@ -31,6 +33,7 @@ import re
 import sys
 
 LATE_S = 2.0
+STALL_S = 0.5  # a PING slower than this is a Redis stall that can explain late firings
 # Where RabbitMQ's committed firings may be lost, by README: a crash of the leader between a commit and
 # the broker's confirmation, and a broker down for longer than the interval (the next firing supersedes).
 DOCUMENTED_LOSSES = ("kill-leader-b", "restart-rabbitmq")
@@ -104,8 +107,23 @@ def spread(values):
 def cause_of(windows, lo, hi):
     for start, end, event in windows:
         if start - 1 <= hi and lo <= end:
-            return "%s at %s" % (event["kind"], clock(event["start"]))
+            return event.get("label") or "%s at %s" % (event["kind"], clock(event["start"]))
     return None
+
+
+def redis_stalls(run, events):
+    """Windows of the Redis answers slower than STALL_S that stall_probe saw outside a Redis restart."""
+    path = os.path.join(run, "stalls.jsonl")
+    probes = [json.loads(line) for line in open(path)] if os.path.exists(path) else []
+    restarts = [(e["start"] - 1, (e["end"] or e["start"] + 120) + 1) for e in events if e["kind"] == "restart-redis"]
+    windows = []
+    for p in probes:
+        if p["rtt"] is None or p["rtt"] < STALL_S or any(lo <= p["t"] <= hi for lo, hi in restarts):
+            continue
+        label = "redis stalled at %s (PING %.1f s, CPU pressure %s%%, I/O pressure %s%%, load %.1f)" % (
+            clock(p["t"]), p["rtt"], p["cpu_pressure"], p["io_pressure"], p["load"])
+        windows.append((p["t"] - 2, p["t"] + p["rtt"] + 2, {"kind": "redis-stall", "start": p["t"], "label": label}))
+    return windows
 
 
 def clock(t):
@@ -300,8 +318,9 @@ def main():
     firings_w, deliveries_w, ids_w = received(os.path.join(run, "worker-runs.txt"),
                                               lambda i: "b/w%d" % (i - w_base) if w_base <= i < w_base + n_w else None)
     redis_faults = ["restart-redis"]
-    windows_a = fault_windows(events, ["kill-leader-a"] + redis_faults)
-    windows_b = fault_windows(events, ["kill-leader-b", "restart-rabbitmq"] + redis_faults)
+    stalls = redis_stalls(run, events)
+    windows_a = fault_windows(events, ["kill-leader-a"] + redis_faults) + stalls
+    windows_b = fault_windows(events, ["kill-leader-b", "restart-rabbitmq"] + redis_faults) + stalls
     end = settings["end"]
     summary = {
         "run": {"started": clock(first_due), "stopped": clock(stopped_at), "minutes": round((stopped_at - first_due) / 60, 1),
@@ -325,6 +344,7 @@ def main():
                       "recovered s": round(e["end"] - e["start"], 1) if e["end"] else None,
                       **{k: v for k, v in e.items() if k not in ("kind", "start", "end")}} for e in events],
         },
+        "redis stalls (PING > %g s outside restarts)" % STALL_S: [w[2]["label"] for w in stalls],
         "slots": {
             "a: redis broker, 10,000 entries": dict(account(
                 "a", firings_a, {k: v for k, v in state.items() if k.startswith("a/e")},
@@ -370,7 +390,8 @@ def main():
     summary["verdict"] = {"ok": not problems, "problems": problems}
     with open(summary_path, "w") as f:
         json.dump(summary, f, indent=1, default=list)
-    print(json.dumps({k: summary[k] for k in ("run", "load", "faults", "slots", "verdict")}, indent=1, default=list))
+    print(json.dumps({k: v for k, v in summary.items() if k not in ("resources", "log lines (warning and above)")},
+                     indent=1, default=list))
     for g in summary["log lines (warning and above)"]:
         print("log %s x%d (%s; outside faults %d): %s" % (g["level"], g["count"], ",".join(g["nodes"]), g["outside faults"],
                                                           g["pattern"][:200]))

@@ -10,7 +10,8 @@ Fast consumers (consume.py) record every message that reaches the `celery` queue
 (soakapp.py) runs the worker entries. Every SOAK_FAULT_MIN..SOAK_FAULT_MAX seconds one fault, the kinds in
 a shuffled cycle: SIGKILL of group A's leader, of group B's leader (the killed node is restarted at once),
 SIGKILL of redis-server (AOF, appendfsync always) and restart, stop and start of RabbitMQ. Each node's
-RSS and open descriptors are sampled every 10 s. At the end the nodes get SIGTERM, the queues are drained,
+RSS and open descriptors are sampled every 10 s,
+and Redis's answer time every 0.25 s (stall_probe). At the end the nodes get SIGTERM, the queues are drained,
 the final run state is read from Redis, and analyze.py accounts for every slot.
 
 Environment (set by scripts/soak): SOAK_BIN, SOAK_AMQP_PORT, SOAK_RUN (the run's folder); optional
@@ -277,6 +278,35 @@ def sampler(store, stop):
             out.flush()
 
 
+def stall_probe(store, stop):
+    """PINGs Redis every 0.25 s and records every answer slower than 0.2 s, with the machine's CPU and I/O
+    pressure (PSI, avg10) at that moment: a stall of the one Redis both groups use delays every firing of
+    both at once, and this tells it from a fault of swiftbeat's own. (Failures during a Redis restart are
+    recorded too; analyze.py attributes those to the restart.)"""
+    client = store.client(0)
+    with open(os.path.join(RUN, "stalls.jsonl"), "a") as out:
+        while not stop.wait(0.25):
+            began = time.time()
+            try:
+                client.ping()
+                rtt = time.time() - began
+            except redis.exceptions.RedisError:
+                rtt = None
+            if rtt is None or rtt > 0.2:
+                out.write(json.dumps({"t": began, "rtt": rtt, "cpu_pressure": pressure("cpu"), "io_pressure": pressure("io"),
+                                      "load": os.getloadavg()[0]}) + "\n")
+                out.flush()
+
+
+def pressure(resource):
+    """The share of the last 10 s in which some task waited for `resource` (/proc/pressure), or None."""
+    try:
+        with open("/proc/pressure/" + resource) as f:
+            return float(f.readline().split()[1].split("=")[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 # ---------------------------------------------------------------- the end
 
 
@@ -346,11 +376,14 @@ def main():
     stop_sampling = threading.Event()
     sampling = threading.Thread(target=sampler, args=(store, stop_sampling), daemon=True)
     sampling.start()
+    probing = threading.Thread(target=stall_probe, args=(store, stop_sampling), daemon=True)
+    probing.start()
     fault_loop(store, end, fault_min, fault_max, rng)
     while time.time() < end:
         time.sleep(min(5.0, end - time.time()))
     stop_sampling.set()
     sampling.join()
+    probing.join()
     stopped_at = time.time()
     log("the run's time is up: SIGTERM to every node")
     exits = {}
