@@ -216,17 +216,16 @@ def received(path, key_of):
     deliveries = 0
     for fields in read_lines(path):
         deliveries += 1
-        if len(fields) == 5:
-            _, message_id, entry, fire_us, _ = fields
-        else:
-            _, message_id, entry, fire_us = fields
-        by_id.setdefault(message_id, (int(entry), int(fire_us)))
+        received_us, message_id, entry, fire_us = fields[:4]
+        by_id.setdefault(message_id, (int(entry), int(fire_us), int(received_us)))
     firings = collections.defaultdict(list)
-    for entry, fire_us in by_id.values():
+    delays = []
+    for entry, fire_us, received_us in by_id.values():
         key = key_of(entry)
         if key:
             firings[key].append(fire_us / 1e6)
-    return firings, deliveries, len(by_id)
+            delays.append((received_us - fire_us) / 1e6)
+    return firings, deliveries, len(by_id), spread(delays)
 
 
 def resources(run):
@@ -311,11 +310,11 @@ def main():
     def due(n):
         return lambda i: first_due + i * interval / n
 
-    firings_a, deliveries_a, ids_a = received(os.path.join(run, "received-a.txt"),
+    firings_a, deliveries_a, ids_a, delay_a = received(os.path.join(run, "received-a.txt"),
                                               lambda i: "a/e%d" % i if 0 <= i < n_a else None)
-    firings_b, deliveries_b, ids_b = received(os.path.join(run, "received-b.txt"),
+    firings_b, deliveries_b, ids_b, delay_b = received(os.path.join(run, "received-b.txt"),
                                               lambda i: "b/e%d" % i if 0 <= i < n_b else None)
-    firings_w, deliveries_w, ids_w = received(os.path.join(run, "worker-runs.txt"),
+    firings_w, deliveries_w, ids_w, delay_w = received(os.path.join(run, "worker-runs.txt"),
                                               lambda i: "b/w%d" % (i - w_base) if w_base <= i < w_base + n_w else None)
     redis_faults = ["restart-redis"]
     stalls = redis_stalls(run, events)
@@ -349,15 +348,16 @@ def main():
             "a: redis broker, 10,000 entries": dict(account(
                 "a", firings_a, {k: v for k, v in state.items() if k.startswith("a/e")},
                 {"a/e%d" % i: due(n_a)(i) for i in range(n_a)}, interval, windows_a, end, stopped_at),
-                deliveries=deliveries_a),
+                deliveries=deliveries_a, **{"delivery delay s p50/p99/max (consumer's receipt - firing)": delay_a}),
             "b: rabbitmq, 2,000 entries": dict(account(
                 "b", firings_b, {k: v for k, v in state.items() if k.startswith("b/e")},
                 {"b/e%d" % i: due(n_b)(i) for i in range(n_b)}, interval, windows_b, end, stopped_at),
-                deliveries=deliveries_b),
+                deliveries=deliveries_b, **{"delivery delay s p50/p99/max (consumer's receipt - firing)": delay_b}),
             "b: rabbitmq, 50 worker entries run by the Celery worker": dict(account(
                 "w", firings_w, {k: v for k, v in state.items() if k.startswith("b/w")},
                 {"b/w%d" % k: due(n_w)(k) for k in range(n_w)}, interval, windows_b, end, stopped_at),
-                **{"task runs (a redelivered message can run twice)": deliveries_w}),
+                **{"task runs (a redelivered message can run twice)": deliveries_w,
+                   "delivery delay s p50/p99/max (worker's run - firing)": delay_w}),
         },
         "resources": resources(run),
         "log lines (warning and above)": log_lines(run, events),
