@@ -398,6 +398,7 @@ def main():
     for r in summary["resources"]:
         print("resources %s pid %s %s-%s: RSS MB %s, fds %s" % (r["node"], r["pid"], r["from"], r["to"],
                                                                  r["rss MB first/last/max"], r["fds first/last/max"]))
+    sys.exit(0 if summary["verdict"]["ok"] else 1)
 
 
 if __name__ == "__main__":
