@@ -30,6 +30,12 @@ extension Beat {
             publishCommitted()
         }
         for turn in 0..<100_000 {
+            // A backlog (a slow machine, a catch-up after an outage) keeps these turns going for longer
+            // than the lease lasts: renew it when due, on the main connection (the lanes' replies wait on
+            // their own), or a leader that is busy firing would distrust its lease and step down.
+            if SystemClock.monotonicMicroseconds() >= election.nextDeadline {
+                leadership(now: SystemClock.monotonicMicroseconds())
+            }
             guard election.maySend(at: SystemClock.monotonicMicroseconds()) else { return }
             let now = SystemClock.now()
             let due = timetable.nextDue() ?? now
