@@ -1436,7 +1436,8 @@ def perf_top(data, children, limit=15):
                           capture_output=True, text=True).stdout
     rows = []
     for line in text.splitlines():
-        m = re.match(r"\s*([\d.]+)%\s+(?:[\d.]+%\s+)?\[.\]\s+(\S.*)$", line)
+        # perf pads the symbol and may add columns after it ("-      -"): the name ends at two spaces.
+        m = re.match(r"\s*([\d.]+)%\s+(?:[\d.]+%\s+)?\[.\]\s+(\S.*?)(?:\s{2,}.*)?$", line)
         if m:
             rows.append((float(m.group(1)), m.group(2).strip()))
     if children and rows:  # main() and the run loop are on every stack: say nothing
@@ -1468,6 +1469,11 @@ def profile_million():
     fires = [callgrind_run("fire-%d" % n, "*fireDue*", n, True, ("celery", n), extra=("--reload-interval", "3600"))
              for n in fire_sizes]
     save_raw("profile-million", {"coldstart": colds, "load": loads, "fire": fires})
+    profile_million_report(colds, loads, fires)
+
+
+def profile_million_report(colds, loads, fires):
+    """`profile-million`'s rows and BENCHMARKS.md block, from what it measured."""
     section = "profile"
     cmd = ("scripts/bench profile-million: the cold start of `coldstart` (N due entries, exec → all in the list) under "
            "`perf record -e cpu-clock -g -p BEAT`; the load and the firing under valgrind --tool=callgrind "
