@@ -936,9 +936,11 @@ def idle_default():
         "found by the next full re-read, which itself takes a fraction of a second at 100,000")
 
 
-def coldstart_one(count, timeout, kind="swiftbeat"):
+def coldstart_one(count, timeout, kind="swiftbeat", sampled_to=None):
     """exec → `count` due entries all in the broker's list; then, 1 s later, the list's length (more
-    than count: an entry fired twice; every entry is due once an hour)."""
+    than count: an entry fired twice; every entry is due once an hour). `sampled_to`: a perf data
+    file to sample the beat's stacks into (`perf record -e cpu-clock`), and the CPU the beat and
+    redis-server used until the last entry was in the list, for `profile-million`."""
     flush()
     load_workload(kind, count, time.time() - 60, 0.0, 3600.0)
     probe = waitlen(count, timeout)
@@ -948,14 +950,24 @@ def coldstart_one(count, timeout, kind="swiftbeat"):
         pid = spawn(swiftbeat_argv(), "swiftbeat-coldstart-%d.log" % count).pid
     else:
         pid = start_beat(kind, count, 3600.0, logname="%s-coldstart.log" % kind).pid
+    sampler = meter = None
+    if sampled_to:
+        meter = Meter({"beat": pid, "redis": REDIS_PID})
+        sampler = spawn(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-o", sampled_to, "-p", str(pid)],
+                        "perf-coldstart-%d.log" % count)
     first_us, last_us, seen = map(int, probe.communicate()[0].split())
+    cpu = meter.stop() if meter else {}
+    if sampler:
+        sampler.send_signal(signal.SIGINT)
+        sampler.wait(60)
+        LIVE.discard(sampler.pid)
     hwm = status(pid).get("VmHWM", 0)
     time.sleep(1.0)
     in_list = int(redis_cli("llen", "celery", db=0))
     stop(pid, 120)
     a = {"kind": kind, "count": count, "reached": seen, "in_list_1s_later": in_list, "hwm_mb": round(hwm, 1),
          "first_s": round(first_us / 1e6 - started, 3) if first_us else None,
-         "all_s": round(last_us / 1e6 - started, 3) if last_us else None, "timeout_s": timeout}
+         "all_s": round(last_us / 1e6 - started, 3) if last_us else None, "timeout_s": timeout, "cpu": cpu}
     log("coldstart %s %d: first %s s, all %s s, %d in the list 1 s later, peak RSS %.0f MB" % (
         kind, count, a["first_s"], a["all_s"], in_list, a["hwm_mb"]))
     return a
@@ -1370,7 +1382,8 @@ def callgrind_run(name, toggle, count, due, until_list, extra=()):
             "exclusive": top_exclusive, "calls": calls}
 
 
-PROFILE_MD = []
+# Generated blocks of BENCHMARKS.md written by a part (name → lines): `profile`, `profile-million`.
+BLOCKS_MD = {}
 
 
 def profile():
@@ -1412,7 +1425,110 @@ def profile():
             lines.append("| {:,.0f} | {:.0f}% | `{}` |".format(ir / denom, 100.0 * ir / (prof["total_ir"] or 1),
                                                               short.replace("|", "\\|")))
         lines.append("")
-    PROFILE_MD[:] = lines
+    BLOCKS_MD["profile"] = lines
+
+
+def perf_top(data, children, limit=15):
+    """`perf report`'s functions of a sampled run as [(share, name)], by self samples or, with
+    `children`, by the samples of every stack they are on."""
+    text = subprocess.run(["perf", "report", "-i", data, "--stdio", "-q", "--sort", "symbol", "-g", "none",
+                           "--children" if children else "--no-children", "--percent-limit", "1"],
+                          capture_output=True, text=True).stdout
+    rows = []
+    for line in text.splitlines():
+        # perf pads the symbol and may add columns after it ("-      -"): the name ends at two spaces.
+        m = re.match(r"\s*([\d.]+)%\s+(?:[\d.]+%\s+)?\[.\]\s+(\S.*?)(?:\s{2,}.*)?$", line)
+        if m:
+            rows.append((float(m.group(1)), m.group(2).strip()))
+    if children and rows:  # main() and the run loop are on every stack: say nothing
+        top = max(share for share, _ in rows)
+        rows = [r for r in rows if r[0] < 0.98 * top]
+    rows = sorted(rows, reverse=True)[:limit]
+    return [(share, name.strip()) for share, name in zip([r[0] for r in rows], demangle([r[1] for r in rows]))]
+
+
+def profile_million():
+    """Issue 19: what grows faster than the schedule between 100,000 and 1,000,000 entries. The cold
+    start at each size, sampled with perf (cpu-clock: this machine's VM has no hardware counters),
+    with the CPU the beat and redis-server used per firing; then callgrind's instruction counts of
+    the start-up load (`continueReload`, none due) and of firing (`fireDue`, all due) at each size
+    (BENCH_PROFILE_LOAD_SIZES, BENCH_PROFILE_FIRE_SIZES: other sizes; callgrind takes about 25 s per
+    100,000 loaded and 100 s per 100,000 fired here)."""
+    sizes = [20000, 100000] if QUICK else [100000, 1000000]
+    load_sizes = [int(n) for n in os.environ.get("BENCH_PROFILE_LOAD_SIZES", " ".join(map(str, sizes))).split()]
+    fire_sizes = [int(n) for n in os.environ.get("BENCH_PROFILE_FIRE_SIZES", " ".join(map(str, sizes))).split()]
+    colds = []
+    for count in sizes:
+        data = os.path.join(run_dir(), "perf.coldstart-%d.data" % count)
+        a = coldstart_one(count, 600, sampled_to=data)
+        a["self"], a["children"] = perf_top(data, False), perf_top(data, True)
+        colds.append(a)
+    loads = [callgrind_run("load-%d" % n, "*continueReload*", n, False, None, extra=("--reload-interval", "3600"))
+             for n in load_sizes]
+    # Firing: every entry due at once, --reload-interval 3600 so no second pass is counted.
+    fires = [callgrind_run("fire-%d" % n, "*fireDue*", n, True, ("celery", n), extra=("--reload-interval", "3600"))
+             for n in fire_sizes]
+    save_raw("profile-million", {"coldstart": colds, "load": loads, "fire": fires})
+    profile_million_report(colds, loads, fires)
+
+
+def profile_million_report(colds, loads, fires):
+    """`profile-million`'s rows and BENCHMARKS.md block, from what it measured."""
+    section = "profile"
+    cmd = ("scripts/bench profile-million: the cold start of `coldstart` (N due entries, exec → all in the list) under "
+           "`perf record -e cpu-clock -g -p BEAT`; the load and the firing under valgrind --tool=callgrind "
+           "--toggle-collect='*continueReload*' (N entries, none due) and '*fireDue*' (N entries, all due), "
+           "both with --reload-interval 3600")
+    for a in colds:
+        n = a["count"]
+        row(section, "Cold start %s: beat / redis-server CPU per firing" % "{:,}".format(n), "—",
+            "%.1f / %.1f µs" % (1e6 * a["cpu"].get("beat_cpu_s", 0) / n, 1e6 * a["cpu"].get("redis_cpu_s", 0) / n),
+            "—", "—", "—", cmd, "exec → all in the list %s; other processes %.2f cores" % (
+                fmt_ms(a["all_s"]), a["cpu"].get("other_cores", 0)))
+    for prof in loads:
+        row(section, "Instructions per loaded entry at %s (callgrind, continueReload inclusive)" % "{:,}".format(
+            prof["count"]), "—", "{:,.0f}".format((prof["total_ir"] or 0) / prof["count"]), "—", "—", "—", cmd)
+    for prof in fires:
+        row(section, "Instructions per firing at %s (callgrind, fireDue inclusive)" % "{:,}".format(prof["count"]), "—",
+            "{:,.0f}".format((prof["total_ir"] or 0) / max(1, prof["sent"])), "—", "—", "—", cmd,
+            "%d firings collected" % prof["sent"])
+    lines = ["Measured %s with %s." % (datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                                        os.path.relpath(SWIFTBEAT, ROOT)), "",
+             "| | " + " | ".join("{:,}".format(a["count"]) for a in colds) + " |", "|---|" + "---:|" * len(colds),
+             "| cold start, exec → all in the list | " + " | ".join(fmt_ms(a["all_s"]) for a in colds) + " |",
+             "| beat CPU per firing | " + " | ".join("%.1f µs" % (1e6 * a["cpu"].get("beat_cpu_s", 0) / a["count"])
+                                                   for a in colds) + " |",
+             "| redis-server CPU per firing | " + " | ".join("%.1f µs" % (1e6 * a["cpu"].get("redis_cpu_s", 0) / a["count"])
+                                                           for a in colds) + " |",
+             "| other processes (cores) | " + " | ".join("%.2f" % a["cpu"].get("other_cores", 0) for a in colds) + " |",
+             "| beat peak RSS | " + " | ".join("%.0f MB" % a["hwm_mb"] for a in colds) + " |", ""]
+    for title, unit, profs, denom in (("load, none due: instructions per entry, `continueReload` inclusive", "entry",
+                                       loads, lambda p: p["count"]),
+                                      ("firing, all due: instructions per firing, `fireDue` inclusive", "firing",
+                                       fires, lambda p: max(1, p["sent"]))):
+        if not profs:
+            continue
+        lines += ["| %s | %s |" % (title, " | ".join("{:,}".format(p["count"]) for p in profs)),
+                  "|---|" + "---:|" * len(profs),
+                  "| **total** | " + " | ".join("**{:,.0f}**".format((p["total_ir"] or 0) / denom(p)) for p in profs) + " |"]
+        for name in [n for _, n in profs[-1]["inclusive"][:14]]:
+            cells = []
+            for p in profs:
+                ir = dict((d, i) for i, d in p["inclusive"]).get(name)
+                cells.append("{:,.0f}".format(ir / denom(p)) if ir else "—")
+            short = name if len(name) < 90 else name[:87] + "…"
+            lines.append("| `%s` | %s |" % (short.replace("|", "\\|"), " | ".join(cells)))
+        lines.append("")
+    for a in colds:
+        lines += ["Cold start %s, share of the beat's samples (perf, self / on the stack):" % "{:,}".format(a["count"]), "",
+                  "| self | function | | on the stack | function |", "|---:|---|---|---:|---|"]
+        for i in range(max(len(a["self"]), len(a["children"]))):
+            left = a["self"][i] if i < len(a["self"]) else None
+            right = a["children"][i] if i < len(a["children"]) else None
+            cell = lambda x: ("%.1f%%" % x[0], "`%s`" % (x[1][:80].replace("|", "\\|"))) if x else ("", "")
+            lines.append("| %s | %s | | %s | %s |" % (cell(left) + cell(right)))
+        lines.append("")
+    BLOCKS_MD["profile-million"] = lines
 
 
 # ---------------------------------------------------------------- report
@@ -1446,6 +1562,7 @@ def machine():
 
 
 ORDER = ["sustained", "burst", "publish", "idle", "coldstart", "million", "reload", "memory", "startup", "profile",
+         "profile-million",
          "redbeat-store"]
 # Sections with a generated block of their own in BENCHMARKS.md, not in the main table.
 OWN_BLOCKS = ["redbeat-store"]
@@ -1476,8 +1593,9 @@ def update_results(parts, started, ended, load_before, load_after):
     saved.setdefault("parts", {})
     for part, info in PART_INFO.items():
         saved["parts"][part] = dict(info, rows=[r for r in ROWS if r["part"] == part])
-    if PROFILE_MD:
-        saved["profile_md"] = PROFILE_MD
+    saved.setdefault("blocks_md", {}).update(BLOCKS_MD)
+    if "profile_md" in saved:  # results.json from before BLOCKS_MD
+        saved["blocks_md"].setdefault("profile", saved.pop("profile_md"))
     saved["machine"] = machine()
     stamp = datetime.datetime.fromtimestamp(started, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     saved.setdefault("runs", []).append({"parts": parts, "started": stamp, "minutes": round((ended - started) / 60, 1),
@@ -1513,7 +1631,6 @@ def write_markdown(saved):
     for r in rows:
         gen.append("- **%s** — %s%s" % (r["figure"], r["command"], (". " + r["note"]) if r["note"] else ""))
     gen.append("")
-    prof = saved.get("profile_md", [])
     try:
         with open(MD) as f:
             text = f.read()
@@ -1526,8 +1643,8 @@ def write_markdown(saved):
             return text[:text.index(begin)] + block + text[text.index(end) + len(end):]
         return text + "\n" + block + "\n"
     text = replace(text, "results", gen)
-    if prof:
-        text = replace(text, "profile", prof)
+    for name, lines in saved.get("blocks_md", {}).items():
+        text = replace(text, name, lines)
     for section in OWN_BLOCKS:
         own = all_rows(saved, [section])
         if own:
@@ -1545,7 +1662,7 @@ def write_markdown(saved):
 
 PART_INFO = {}
 SCENARIOS = {"sustained": sustained, "burst": burst, "publish": publish, "idle": idle, "reload": reload, "memory": memory,
-             "http": http, "startup": startup, "profile": profile,
+             "http": http, "startup": startup, "profile": profile, "profile-million": profile_million,
              "coldstart": coldstart, "million": million, "redbeat-store": redbeat_store}
 
 
@@ -1554,7 +1671,8 @@ def main():
     if parts == ["report"]:  # rewrite BENCHMARKS.md's generated blocks from results.json only
         with open(RESULTS) as f:
             saved = json.load(f)
-        PROFILE_MD[:] = saved.get("profile_md", [])
+        if "profile_md" in saved:
+            saved.setdefault("blocks_md", {}).setdefault("profile", saved.pop("profile_md"))
         saved["machine"] = machine()
         write_markdown(saved)
         print(table(all_rows(saved) + all_rows(saved, OWN_BLOCKS), False))

@@ -14,9 +14,10 @@ export BENCH_PUBLISHBENCH=${BENCH_PUBLISHBENCH:-$SWIFTBEAT_ROOT/.build-publishbe
 # The anchors' versions: the newest Celery swiftbeat supports, and RedBeat from PyPI.
 BENCH_PIP_PACKAGES="celery[redis]==5.7.0 celery-redbeat==2.4.2 packaging"
 
-# redis-benchmark (redis-tools), callgrind (valgrind), and a C compiler for the probes.
+# redis-benchmark (redis-tools), callgrind (valgrind), perf (linux-perf, for profile-million's
+# sampled cold start), and a C compiler for the probes.
 bench_install_tools() {
-    install_missing_packages redis-tools valgrind gcc libc6-dev
+    install_missing_packages redis-tools valgrind linux-perf gcc libc6-dev
 }
 
 bench_ensure_venv() {
