@@ -533,7 +533,7 @@ def waitlen(count, timeout):
                             stdout=subprocess.PIPE, text=True)
 
 
-def burst_swiftbeat(broker):
+def burst_swiftbeat(broker, extra=(), tag=""):
     flush()
     count = 100000
     if broker == "amqp":
@@ -541,8 +541,8 @@ def burst_swiftbeat(broker):
     first_due = time.time() + 2.0 + 3.0
     load("swiftbeat", count, first_due, 0.0, 3600.0)
     started = time.time()
-    pid = spawn(swiftbeat_argv(REDIS_URL_BROKER if broker == "redis" else AMQP_URL),
-                "swiftbeat-burst-%s.log" % broker).pid
+    pid = spawn(swiftbeat_argv(REDIS_URL_BROKER if broker == "redis" else AMQP_URL, *extra),
+                "swiftbeat-burst-%s%s.log" % (broker, tag)).pid
     loaded = wait_quiet(pid, started, quiet=0.3, timeout=max(0.5, first_due - 0.5 - time.time()))
     if time.time() > first_due - 0.2:
         log("warning: the beat was not ready before the burst's due instant")
@@ -566,7 +566,7 @@ def burst_swiftbeat(broker):
     a["rate"] = count / a["all_s"] if a["all_s"] else None
     a["beat_us_per_firing"] = round(m.get("beat_cpu_s", 0) / max(seen, 1) * 1e6, 2)
     a["redis_us_per_firing"] = round(m.get("redis_cpu_s", 0) / max(seen, 1) * 1e6, 2)
-    save_raw("burst-swiftbeat-%s" % broker, a)
+    save_raw("burst-swiftbeat-%s%s" % (broker, tag), a)
     log("burst %s: first %s s, all %s s (%s), beat %.1f us/firing, redis %.1f us/firing" % (
         broker, a["first_s"], a["all_s"], fmt_rate(a["rate"]), a["beat_us_per_firing"], a["redis_us_per_firing"]))
     return a
@@ -781,6 +781,152 @@ def publish():
         "the same librabbitmq loop as the baseline with the message swiftbeat sends: what RabbitMQ takes of "
         "Celery's messages, so the share of the raw-publishing gap that is the broker's, not the publisher's",
         "runs: %s" % " / ".join(fmt_rate(r) for r in probe_runs))
+
+
+# (label, message kind, queue kind, connections, channels per connection, delivery mode): what
+# RabbitMQ offers against its queue process's bound (issue 19), each with 100,000 messages, window 2.
+RABBITMQ_BOUND_VARIANTS = [
+    ("1 channel → 1 classic queue (today's path)", "celery", "classic", 1, 1, 2),
+    ("2 channels, 1 connection → 2 classic queues", "celery", "classic", 1, 2, 2),
+    ("4 channels, 1 connection → 4 classic queues", "celery", "classic", 1, 4, 2),
+    ("2 connections → 2 classic queues", "celery", "classic", 2, 1, 2),
+    ("4 connections → 4 classic queues", "celery", "classic", 4, 1, 2),
+    ("1 quorum queue", "celery", "quorum", 1, 1, 2),
+    ("1 lazy classic queue (x-queue-mode: lazy)", "celery", "lazy", 1, 1, 2),
+    ("minimal message (delivery mode only, 2-byte body)", "minimal", "classic", 1, 1, 2),
+    ("the baseline's message (700-byte body, no headers)", "plain", "classic", 1, 1, 2),
+    ("transient (delivery mode 1)", "celery", "classic", 1, 1, 1),
+    ("transient, 4 connections → 4 classic queues", "celery", "classic", 4, 1, 1),
+]
+
+
+def rabbitmq_bound_one(kind, queue, connections, channels, mode, batches=100):
+    """One run of the C probe: seconds until all batches × 1,000 are confirmed, RabbitMQ's and the probe's CPU
+    (the probe's processes are children of this one; *other* is the machine's CPU minus both)."""
+    before = os.times()
+    meter = Meter({"rabbitmq": rabbit_pid()})
+    load_at_start = loadavg()
+    out = subprocess.run([CELERY_PROBE, "127.0.0.1", str(AMQP_PORT), str(batches), kind, "2", queue, str(connections),
+                          str(channels), str(mode)], capture_output=True, text=True, timeout=600)
+    m = meter.stop()
+    after = os.times()
+    found = re.search(r"in ([\d.]+) s: ([\d.]+) messages/s", out.stdout)
+    if out.returncode != 0 or not found:
+        raise RuntimeError("celery-headers-publish failed: %s %s" % (out.stdout, out.stderr.strip()))
+    probe_cores = ((after.children_user - before.children_user) +
+                   (after.children_system - before.children_system)) / m["seconds"]
+    return {"seconds": float(found.group(1)), "rate": float(found.group(2)), "rabbitmq_cores": m.get("rabbitmq_cores"),
+            "rabbitmq_us_per_message": round(m.get("rabbitmq_cpu_s", 0) / (batches * 1000) * 1e6, 1),
+            "probe_cores": round(probe_cores, 2), "other_cores": round(max(0.0, m["other_cores"] - probe_cores), 2),
+            "loadavg": load_at_start}
+
+
+def rabbitmq_version():
+    out = subprocess.run([os.path.join(ROOT, "scripts", "rabbitmq"), "ctl", "version"], capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1] if out.returncode == 0 and out.stdout.strip() else "?"
+
+
+def rabbitmq_bound():
+    """Issue 19: what moves RabbitMQ's bound on the 100,000 burst. The C probe publishes swiftbeat's AMQP
+    message (Celery's properties and headers) with confirms, one batch in flight as `run` does, in each
+    variant; three rounds, interleaved, so every variant sees the same machine; the median counts."""
+    version = rabbitmq_version()
+    log("rabbitmq-bound: RabbitMQ %s" % version)
+    rabbitmq_bound_one("celery", "classic", 1, 1, 2, batches=20)  # warms the node up, not reported
+    runs = {label: [] for label, *_ in RABBITMQ_BOUND_VARIANTS}
+    rounds = 1 if QUICK else 3
+    for round_ in range(rounds):
+        for label, kind, queue, connections, channels, mode in RABBITMQ_BOUND_VARIANTS:
+            r = rabbitmq_bound_one(kind, queue, connections, channels, mode)
+            runs[label].append(r)
+            log("rabbitmq-bound round %d: %s: %.2f s, %s, rabbitmq %.2f cores, load %s" % (
+                round_ + 1, label, r["seconds"], fmt_rate(r["rate"]), r["rabbitmq_cores"] or 0, r["loadavg"]))
+    bursts = rabbitmq_bound_bursts()
+    save_raw("rabbitmq-bound", {"rabbitmq": version, "runs": runs, "swiftbeat_bursts": bursts})
+    anchor = statistics.median(r["seconds"] for r in runs[RABBITMQ_BOUND_VARIANTS[0][0]])
+    lines = ["<!-- Generated by scripts/bench rabbitmq-bound from .state/bench/results.json; edit outside these "
+             "markers. -->", "",
+             "Measured %s on RabbitMQ %s (the bench's private node), load average %s at the start. Each variant: "
+             "`Benchmarks/RabbitMQProbe/celery-headers-publish.c HOST PORT 100 KIND 2 QUEUE CONNECTIONS CHANNELS "
+             "MODE`, 100,000 messages with confirms, one batch of 1,000 in flight per channel as `run` keeps it; "
+             "%d round(s) interleaved after a warm-up, every run shown (fastest first); the ratio and *< 8 s* use "
+             "the median. *RabbitMQ* is its beam process's CPU over the run (cores, and µs per message); *probe* the "
+             "publishers'; *other* what the rest of the machine used meanwhile (2 cores in all)." % (
+                 datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), version,
+                 runs[RABBITMQ_BOUND_VARIANTS[0][0]][0]["loadavg"], rounds), "",
+             "| variant | all 100,000 confirmed | messages/s | vs today's path | RabbitMQ cores (µs/message) | "
+             "probe cores | other cores | < 8 s |", "|---|---|---|---|---|---|---|---|"]
+    for label, *_ in RABBITMQ_BOUND_VARIANTS:
+        rs = sorted(runs[label], key=lambda r: r["seconds"])
+        median = statistics.median(r["seconds"] for r in rs)
+        lines.append("| %s | %s | %s | %.2f× | %s | %s | %s | %s |" % (
+            label, " / ".join("%.2f s" % r["seconds"] for r in rs), " / ".join(fmt_rate(r["rate"]) for r in rs),
+            anchor / median, " / ".join("%.2f (%.0f)" % (r["rabbitmq_cores"] or 0, r["rabbitmq_us_per_message"])
+                                                 for r in rs),
+            " / ".join("%.2f" % r["probe_cores"] for r in rs), " / ".join("%.2f" % r["other_cores"] for r in rs),
+            "yes" if median < 8 else "no"))
+    lines += ["", "swiftbeat's own AMQP burst (`scripts/bench burst`'s scenario: 100,000 entries due at one instant, "
+              "time until the queue `celery` holds 100,000), unchanged, to the queue kinds an operator or the "
+              "Celery configuration can choose; interleaved, every run shown (fastest first):", "",
+              "| queue `celery` | all 100,000 confirmed | firings/s | vs classic | beat µs CPU per firing | "
+              "RabbitMQ cores | redis-server µs per firing | other cores | < 8 s |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    classic = statistics.median(a["all_s"] or 1e9 for a in bursts[RABBITMQ_BOUND_BURSTS[0][0]])
+    for label, *_ in RABBITMQ_BOUND_BURSTS:
+        rs = sorted(bursts[label], key=lambda a: a["all_s"] or 1e9)
+        median = statistics.median(a["all_s"] or 1e9 for a in rs)
+        lines.append("| %s | %s | %s | %.2f× | %s | %s | %s | %s | %s |" % (
+            label + " (RabbitMQ: %s)" % rs[0].get("queue", "?"),
+            " / ".join("%.2f s" % a["all_s"] if a["all_s"] else "—" for a in rs),
+            " / ".join(fmt_rate(a["rate"]) for a in rs),
+            classic / median, " / ".join("%.1f" % a["beat_us_per_firing"] for a in rs),
+            " / ".join("%.2f" % (a.get("rabbitmq_cores") or 0) for a in rs),
+            " / ".join("%.1f" % a["redis_us_per_firing"] for a in rs), " / ".join("%.2f" % a["other_cores"] for a in rs),
+            "yes" if median < 8 else "no"))
+    lines.append("")
+    BLOCKS_MD["rabbitmq-bound"] = lines
+
+
+# (label, policy pattern for a lazy queue-mode, Celery settings): swiftbeat's burst to the queue kinds
+# that need no change to swiftbeat: an operator's policy, or Celery's own task_default_queue_type.
+RABBITMQ_BOUND_BURSTS = [
+    ("classic (today)", None, None),
+    ("lazy, by policy: `rabbitmqctl set_policy lazy '^celery$' '{\"queue-mode\":\"lazy\"}' --apply-to queues`",
+     "^celery$", None),
+    ("quorum, by the configuration: `task_default_queue_type: quorum` (`--config`)", None,
+     {"task_default_queue_type": "quorum"}),
+]
+
+
+def rabbitmq_bound_bursts():
+    """swiftbeat's burst (burst_swiftbeat's scenario) to a classic, a lazy and a quorum queue, two rounds."""
+    ctl = [os.path.join(ROOT, "scripts", "rabbitmq"), "ctl"]
+    bursts = {label: [] for label, *_ in RABBITMQ_BOUND_BURSTS}
+    for round_ in range(1 if QUICK else 2):
+        for index, (label, policy, settings) in enumerate(RABBITMQ_BOUND_BURSTS):
+            extra = ()
+            if settings:
+                path = os.path.join(run_dir(), "rabbitmq-bound-%d.json" % index)
+                with open(path, "w") as f:
+                    json.dump(settings, f)
+                extra = ("--config", path)
+            if policy:
+                subprocess.run(ctl + ["set_policy", "swiftbeat-bench-lazy", policy, '{"queue-mode":"lazy"}',
+                                      "--apply-to", "queues"], check=True, capture_output=True)
+            try:
+                a = burst_swiftbeat("amqp", extra, tag="-bound-%d" % index)
+            finally:
+                # What RabbitMQ made of the queue, so the row is known to be the kind it names.
+                seen = subprocess.run(ctl + ["list_queues", "name", "type", "policy", "arguments"],
+                                      capture_output=True, text=True).stdout
+                a["queue"] = " ".join(next((l.split("\t")[1:] for l in seen.splitlines() if l.startswith("celery\t")),
+                                           ["?"]))
+                if policy:
+                    subprocess.run(ctl + ["clear_policy", "swiftbeat-bench-lazy"], capture_output=True)
+            log("rabbitmq-bound: swiftbeat's burst, queue celery as RabbitMQ saw it: %s" % a["queue"])
+            bursts[label].append(a)
+    subprocess.run(ctl + ["delete_queue", "celery"], capture_output=True)
+    return bursts
 
 
 def idle_one(count, extra, seconds):
@@ -1563,7 +1709,7 @@ def machine():
 
 ORDER = ["sustained", "burst", "publish", "idle", "coldstart", "million", "reload", "memory", "startup", "profile",
          "profile-million",
-         "redbeat-store"]
+         "redbeat-store", "rabbitmq-bound"]
 # Sections with a generated block of their own in BENCHMARKS.md, not in the main table.
 OWN_BLOCKS = ["redbeat-store"]
 
@@ -1663,7 +1809,8 @@ def write_markdown(saved):
 PART_INFO = {}
 SCENARIOS = {"sustained": sustained, "burst": burst, "publish": publish, "idle": idle, "reload": reload, "memory": memory,
              "http": http, "startup": startup, "profile": profile, "profile-million": profile_million,
-             "coldstart": coldstart, "million": million, "redbeat-store": redbeat_store}
+             "coldstart": coldstart, "million": million, "redbeat-store": redbeat_store,
+             "rabbitmq-bound": rabbitmq_bound}
 
 
 def main():
