@@ -8,26 +8,15 @@ import TestSupport
 /// early, while the broker's silence is still timed across the waits.
 @Suite("Bounded confirm waits against a real RabbitMQ behind a proxy", .enabled(if: AMQPTestServer.isAvailable))
 final class AMQPBoundedConfirmWaitTests {
-    let admin: AMQPTestClient
-    let queue = AMQPTestServer.uniqueName("bounded")
-    /// Between the connection and the broker, to make the broker stop reading.
-    let proxy: FreezableProxy
-    /// Through the proxy, with a 2 s operation timeout, the queue ensured.
-    let connection: AMQPConnection
+    /// The broker behind a proxy that can make it stop reading (`broker.proxy`), the queue ensured.
+    let broker: ProxiedBroker
+    var admin: AMQPTestClient { broker.admin }
+    var queue: String { broker.queue }
+    var proxy: FreezableProxy { broker.proxy }
+    var connection: AMQPConnection { broker.connection }
 
     init() throws {
-        let server = try AMQPTestServer.required()
-        admin = try AMQPTestClient(url: server.url)
-        proxy = try FreezableProxy(targetPort: try AMQPEndpoint(url: server.url).port)
-        var configuration = try AMQPConfiguration(url: "amqp://guest:guest@127.0.0.1:\(proxy.port)//")
-        configuration.operationTimeout = .seconds(2)
-        connection = try AMQPConnection(configuration: configuration)
-        try connection.ensureQueue(queue)
-    }
-
-    deinit {
-        proxy.stop()
-        admin.deleteQueue(queue)
+        broker = try ProxiedBroker(queue: AMQPTestServer.uniqueName("bounded")) { $0.operationTimeout = .seconds(2) }
     }
 
     @Test("A wait that ends before the confirm leaves the batch in flight; it is confirmed once the broker reads again")

@@ -345,25 +345,15 @@ struct AMQPConnectionTests {
 
 @Suite("Heartbeats keep an idle connection and detect a dead one", .enabled(if: AMQPTestServer.isAvailable))
 final class AMQPHeartbeatTests {
-    let admin: AMQPTestClient
-    let queue = AMQPTestServer.uniqueName("heartbeat")
-    /// Between the connection and the broker, to make the broker go silent.
-    let proxy: FreezableProxy
-    /// With heartbeat=1, through the proxy, the queue ensured.
-    let connection: AMQPConnection
+    /// The broker behind a proxy that can make it stop reading (`broker.proxy`), the queue ensured.
+    let broker: ProxiedBroker
+    var admin: AMQPTestClient { broker.admin }
+    var queue: String { broker.queue }
+    var proxy: FreezableProxy { broker.proxy }
+    var connection: AMQPConnection { broker.connection }
 
     init() throws {
-        let server = try AMQPTestServer.required()
-        admin = try AMQPTestClient(url: server.url)
-        proxy = try FreezableProxy(targetPort: try AMQPEndpoint(url: server.url).port)
-        connection = try AMQPConnection(
-            configuration: AMQPConfiguration(url: "amqp://guest:guest@127.0.0.1:\(proxy.port)//?heartbeat=1"))
-        try connection.ensureQueue(queue)
-    }
-
-    deinit {
-        proxy.stop()
-        admin.deleteQueue(queue)
+        broker = try ProxiedBroker(queue: AMQPTestServer.uniqueName("heartbeat"), query: "?heartbeat=1")
     }
 
     /// Synchronous on purpose: the broker drops a connection that is silent for 2 s, and an async
